@@ -1,0 +1,131 @@
+package streaming_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// grafanaPath is what Grafana Live accepts in a channel path.
+var grafanaPath = regexp.MustCompile(`^[A-Za-z0-9_\-/=.]+$`)
+
+// a40CharUID is as long as Grafana lets a data source uid be.
+var a40CharUID = strings.Repeat("u", 40)
+
+// randomQuery draws a query anywhere within bounds, with extreme values
+// often, so round trips cover the corners.
+func randomQuery(r *rand.Rand) streaming.Query {
+	pick := func(lo, hi float64) float64 {
+		switch r.IntN(4) {
+		case 0:
+			return lo
+		case 1:
+			return hi
+		default:
+			return lo + r.Float64()*(hi-lo)
+		}
+	}
+	return streaming.Query{
+		Kind:        streaming.Kinds[r.IntN(len(streaming.Kinds))],
+		StepMs:      int64(pick(streaming.MinStepMs, streaming.MaxStepMs)),
+		PeriodMs:    int64(pick(streaming.MinPeriodMs, streaming.MaxPeriodMs)),
+		Amplitude:   pick(streaming.MinAmplitude, streaming.MaxAmplitude) * math.Pow(10, -float64(r.IntN(300))),
+		Offset:      pick(streaming.MinOffset, streaming.MaxOffset) * math.Pow(10, -float64(r.IntN(300))),
+		Seed:        int64(pick(streaming.MinSeed, streaming.MaxSeed)),
+		SeriesCount: int(pick(streaming.MinSeriesCount, streaming.MaxSeriesCount)),
+	}
+}
+
+var _ = Describe("Channel paths", func() {
+	It("leaves defaults out", func() {
+		Expect(streaming.DefaultQuery().Path()).To(Equal("v1/randomWalk"))
+		q := streaming.DefaultQuery()
+		q.Kind, q.StepMs, q.PeriodMs, q.SeriesCount = streaming.KindSine, 100, 5000, 3
+		Expect(q.Path()).To(Equal("v1/sine/s=100/p=5000/n=3"))
+	})
+
+	It("writes numbers exactly and without '+'", func() {
+		q := streaming.DefaultQuery()
+		q.Amplitude, q.Offset = 1e6, -0.000125
+		Expect(q.Path()).To(Equal("v1/randomWalk/a=1e06/o=-0.000125"))
+	})
+
+	It("does not depend on withStreaming", func() {
+		q := streaming.DefaultQuery()
+		live := q
+		live.WithStreaming = true
+		Expect(live.Path()).To(Equal(q.Path()))
+	})
+
+	It("round-trips every in-bounds query and always fits Grafana's rules", func() {
+		r := rand.New(rand.NewPCG(1, 2))
+		for range 5000 {
+			q := randomQuery(r)
+			Expect(q.Validate()).To(Succeed())
+			path := q.Path()
+			Expect(path).To(MatchRegexp(grafanaPath.String()))
+			channel, err := q.Channel(a40CharUID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(len(channel)).To(BeNumerically("<=", streaming.MaxChannelLength))
+
+			back, err := streaming.ParsePath(path)
+			Expect(err).NotTo(HaveOccurred(), path)
+			q.WithStreaming = true
+			Expect(back).To(Equal(q), path)
+		}
+	})
+
+	It("gives equal queries equal channels", func() {
+		a, err := streaming.ParseQuery([]byte(`{"kind":"sine","stepMs":100,"seed":0,"withStreaming":true}`))
+		Expect(err).NotTo(HaveOccurred())
+		b, err := streaming.ParseQuery([]byte(`{"stepMs":100.0,"kind":"sine","refId":"Z"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Path()).To(Equal(b.Path()))
+	})
+
+	It("refuses a channel longer than Grafana allows", func() {
+		_, err := streaming.DefaultQuery().Channel(strings.Repeat("u", 150))
+		Expect(err).To(MatchError(ContainSubstring("160")))
+	})
+
+	DescribeTable("refuses paths Pulse never writes as malformed",
+		func(path string) {
+			_, err := streaming.ParsePath(path)
+			Expect(err).To(MatchError(streaming.ErrMalformed))
+		},
+		Entry("empty", ""),
+		Entry("version only", "v1"),
+		Entry("unknown version", "v9/sine"),
+		Entry("unknown kind", "v1/nope"),
+		Entry("unreadable number", "v1/sine/s=abc"),
+		Entry("unknown key", "v1/sine/zz=1"),
+		Entry("segment without '='", "v1/sine/s"),
+		Entry("repeated key", "v1/sine/s=100/s=200"),
+		Entry("keys out of order", "v1/sine/n=2/s=100"),
+		Entry("default spelled out", "v1/sine/s=1000"),
+		Entry("non-canonical number", "v1/sine/s=0100"),
+		Entry("trailing slash", "v1/sine/"),
+		Entry("plus sign", "v1/sine/a=1e+06"),
+		Entry("fractional integer", "v1/sine/s=1.5"),
+	)
+
+	DescribeTable("refuses well-formed paths beyond the bounds as out of bounds",
+		func(path string) {
+			_, err := streaming.ParsePath(path)
+			Expect(err).To(MatchError(streaming.ErrOutOfBounds))
+		},
+		Entry("zero step", "v1/sine/s=0"),
+		Entry("step too long", "v1/sine/s=3600001"),
+		Entry("too many series", "v1/sine/n=17"),
+		Entry("absurdly many series", "v1/sine/n=9223372036854775807"),
+		Entry("negative amplitude", "v1/sine/a=-1"),
+		Entry("not a number", "v1/sine/a=NaN"),
+		Entry("infinite offset", "v1/sine/o=Inf"),
+	)
+})

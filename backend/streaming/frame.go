@@ -1,0 +1,75 @@
+package streaming
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+)
+
+// Field names of every Pulse frame.
+const (
+	TimeField  = "time"
+	ValueField = "value"
+)
+
+// Index is the grid index of the newest point at or before t.
+func (q Query) Index(t time.Time) int64 { return floorDiv(t.UnixMilli(), q.StepMs) }
+
+// Time is the time of the point at grid index n.
+func (q Query) Time(n int64) time.Time { return time.UnixMilli(n * q.StepMs).UTC() }
+
+// SeriesLabels are the labels of series i (0-based): none for a single
+// series, series="1", series="2", … otherwise. They never change during a
+// stream, so panels can follow each series.
+func (q Query) SeriesLabels(series int) data.Labels {
+	if q.SeriesCount == 1 {
+		return nil
+	}
+	return data.Labels{"series": strconv.Itoa(series + 1)}
+}
+
+// Frame holds the points at grid indexes first, first+stride, … up to last,
+// in a time field and one value field per series.
+func (q Query) Frame(first, last, stride int64) *data.Frame {
+	rows := 0
+	if last >= first {
+		rows = int((last-first)/stride) + 1
+	}
+	times := make([]time.Time, rows)
+	for r := range times {
+		times[r] = q.Time(first + int64(r)*stride)
+	}
+	fields := make([]*data.Field, 0, q.SeriesCount+1)
+	fields = append(fields, data.NewField(TimeField, nil, times))
+	for s := range q.SeriesCount {
+		values := make([]float64, rows)
+		for r := range values {
+			values[r] = q.Value(s, first+int64(r)*stride)
+		}
+		fields = append(fields, data.NewField(ValueField, q.SeriesLabels(s), values))
+	}
+	return data.NewFrame("", fields...)
+}
+
+// Backfill is the frame of the grid points within [from, to]. When they are
+// more than maxPoints (at most MaxBackfillRows; zero or less means
+// DefaultMaxPoints) it keeps every k-th point, the smallest k that fits,
+// counted back from the newest so the backfill ends where a stream begins.
+func (q Query) Backfill(from, to time.Time, maxPoints int64) *data.Frame {
+	if maxPoints <= 0 {
+		maxPoints = DefaultMaxPoints
+	}
+	maxPoints = min(maxPoints, MaxBackfillRows)
+	last := q.Index(to)
+	first := -floorDiv(-from.UnixMilli(), q.StepMs) // the first index at or after from
+	count := last - first + 1
+	stride := int64(1)
+	if count > maxPoints {
+		stride = (count + maxPoints - 1) / maxPoints
+	}
+	if count > 0 {
+		first = last - (count-1)/stride*stride
+	}
+	return q.Frame(first, last, stride)
+}

@@ -1,0 +1,110 @@
+package streaming_test
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+func times(f *data.Frame) []time.Time {
+	out := make([]time.Time, f.Rows())
+	for i := range out {
+		out[i] = f.Fields[0].At(i).(time.Time)
+	}
+	return out
+}
+
+var _ = Describe("Frames", func() {
+	base := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+	It("has a time field and one value field per series, labelled when several", func() {
+		one := streaming.DefaultQuery().Frame(0, 2, 1)
+		Expect(one.Fields).To(HaveLen(2))
+		Expect(one.Fields[0].Name).To(Equal("time"))
+		Expect(one.Fields[1].Name).To(Equal("value"))
+		Expect(one.Fields[1].Labels).To(BeNil())
+
+		q := streaming.DefaultQuery()
+		q.SeriesCount = 3
+		three := q.Frame(0, 2, 1)
+		Expect(three.Fields).To(HaveLen(4))
+		for i, want := range []string{"1", "2", "3"} {
+			Expect(three.Fields[i+1].Name).To(Equal("value"))
+			Expect(three.Fields[i+1].Labels).To(Equal(data.Labels{"series": want}))
+		}
+	})
+
+	It("backfills every grid point within the range, ends included", func() {
+		q := streaming.DefaultQuery()
+		f := q.Backfill(base, base.Add(10*time.Second), 1000)
+		Expect(f.Rows()).To(Equal(11))
+		Expect(times(f)[0]).To(Equal(base))
+		Expect(times(f)[10]).To(Equal(base.Add(10 * time.Second)))
+
+		f = q.Backfill(base.Add(100*time.Millisecond), base.Add(10900*time.Millisecond), 1000)
+		Expect(f.Rows()).To(Equal(10))
+		Expect(times(f)[0]).To(Equal(base.Add(time.Second)))
+	})
+
+	It("fills values from the signal at each point's time", func() {
+		q := streaming.DefaultQuery()
+		q.Kind, q.SeriesCount = streaming.KindSine, 2
+		f := q.Backfill(base, base.Add(5*time.Second), 1000)
+		for r, t := range times(f) {
+			n := q.Index(t)
+			Expect(f.Fields[1].At(r)).To(Equal(q.Value(0, n)))
+			Expect(f.Fields[2].At(r)).To(Equal(q.Value(1, n)))
+		}
+	})
+
+	It("keeps every k-th point when the range holds more than maxDataPoints, ending at the newest", func() {
+		q := streaming.DefaultQuery()
+		to := base.Add(time.Hour)
+		f := q.Backfill(base, to, 100)
+		Expect(f.Rows()).To(BeNumerically("<=", 100))
+		Expect(f.Rows()).To(BeNumerically(">", 90))
+		ts := times(f)
+		Expect(ts[len(ts)-1]).To(Equal(to))
+		Expect(ts[0]).To(BeTemporally("<", base.Add(time.Minute)))
+		step := ts[1].Sub(ts[0])
+		Expect(step).To(Equal(37 * time.Second))
+		for i := 1; i < len(ts); i++ {
+			Expect(ts[i].Sub(ts[i-1])).To(Equal(step))
+		}
+	})
+
+	It("never exceeds MaxBackfillRows and defaults an unset maxDataPoints", func() {
+		q := streaming.DefaultQuery()
+		q.StepMs = 1
+		Expect(q.Backfill(base, base.Add(time.Hour), 1<<40).Rows()).To(BeNumerically("<=", streaming.MaxBackfillRows))
+		Expect(q.Backfill(base, base.Add(time.Hour), 0).Rows()).To(Equal(streaming.DefaultMaxPoints))
+	})
+
+	It("is empty, with its fields, for an empty or inverted range", func() {
+		q := streaming.DefaultQuery()
+		f := q.Backfill(base.Add(100*time.Millisecond), base.Add(900*time.Millisecond), 100)
+		Expect(f.Rows()).To(Equal(0))
+		Expect(f.Fields).To(HaveLen(2))
+		Expect(q.Backfill(base.Add(time.Hour), base, 100).Rows()).To(Equal(0))
+	})
+
+	DescribeTable("matches the golden frames",
+		func(name, body string) {
+			q, err := streaming.ParseQuery([]byte(body))
+			Expect(err).NotTo(HaveOccurred())
+			f := q.Backfill(base, base.Add(2*time.Second), 1000)
+			Expect(experimental.CheckGoldenFrame(filepath.Join("testdata", name+".golden.txt"), f, *updateGolden)).To(Succeed())
+		},
+		Entry(nil, "random-walk-default", `{}`),
+		Entry(nil, "sine-three-series", `{"kind":"sine","stepMs":500,"periodMs":2000,"seriesCount":3}`),
+		Entry(nil, "square", `{"kind":"square","stepMs":250,"periodMs":1000,"amplitude":1}`),
+		Entry(nil, "sawtooth-seeded", `{"kind":"sawtooth","stepMs":500,"periodMs":1500,"seed":42,"offset":-5}`),
+		Entry(nil, "counter", `{"kind":"counter","stepMs":1000,"amplitude":0.5,"offset":3}`),
+	)
+})

@@ -1,0 +1,99 @@
+package streaming_test
+
+import (
+	"errors"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+var _ = Describe("ParseQuery", func() {
+	It("gives a one-series random walk for a query with nothing but a refId", func() {
+		q, err := streaming.ParseQuery([]byte(`{"refId":"A"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q).To(Equal(streaming.DefaultQuery()))
+		Expect(q.Kind).To(Equal(streaming.KindRandomWalk))
+		Expect(q.SeriesCount).To(Equal(1))
+		Expect(q.WithStreaming).To(BeFalse())
+	})
+
+	It("treats an empty body and null fields as defaults", func() {
+		q, err := streaming.ParseQuery(nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q).To(Equal(streaming.DefaultQuery()))
+		q, err = streaming.ParseQuery([]byte(`{"stepMs":null,"kind":null}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q).To(Equal(streaming.DefaultQuery()))
+	})
+
+	It("reads every field and ignores Grafana's own", func() {
+		q, err := streaming.ParseQuery([]byte(`{
+			"refId":"B","datasource":{"uid":"x"},"intervalMs":15000,"maxDataPoints":900,
+			"withStreaming":true,"kind":"sine","stepMs":250,"periodMs":5000,
+			"amplitude":2.5,"offset":-3,"seed":7,"seriesCount":4}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q).To(Equal(streaming.Query{
+			WithStreaming: true, Kind: streaming.KindSine, StepMs: 250, PeriodMs: 5000,
+			Amplitude: 2.5, Offset: -3, Seed: 7, SeriesCount: 4,
+		}))
+	})
+
+	It("accepts whole numbers written with a fraction of zero", func() {
+		q, err := streaming.ParseQuery([]byte(`{"stepMs":100.0}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q.StepMs).To(BeEquivalentTo(100))
+	})
+
+	DescribeTable("refuses bad input with an error naming the field",
+		func(body, field string, kind error) {
+			_, err := streaming.ParseQuery([]byte(body))
+			Expect(err).To(HaveOccurred())
+			var fe *streaming.FieldError
+			Expect(errors.As(err, &fe)).To(BeTrue())
+			Expect(fe.Field).To(Equal(field))
+			Expect(errors.Is(err, kind)).To(BeTrue(), err.Error())
+			Expect(err.Error()).To(HavePrefix(field + ": "))
+		},
+		Entry("malformed JSON", `{"kind":`, "query", streaming.ErrMalformed),
+		Entry("not an object", `[1,2]`, "query", streaming.ErrMalformed),
+		Entry("unknown kind", `{"kind":"triangle"}`, "kind", streaming.ErrMalformed),
+		Entry("kind of the wrong type", `{"kind":3}`, "kind", streaming.ErrMalformed),
+		Entry("withStreaming as a string", `{"withStreaming":"yes"}`, "withStreaming", streaming.ErrMalformed),
+		Entry("stepMs as a string", `{"stepMs":"fast"}`, "stepMs", streaming.ErrMalformed),
+		Entry("amplitude as a string", `{"amplitude":"1"}`, "amplitude", streaming.ErrMalformed),
+		Entry("stepMs zero", `{"stepMs":0}`, "stepMs", streaming.ErrOutOfBounds),
+		Entry("stepMs fractional", `{"stepMs":1.5}`, "stepMs", streaming.ErrOutOfBounds),
+		Entry("stepMs above its bound", `{"stepMs":3600001}`, "stepMs", streaming.ErrOutOfBounds),
+		Entry("stepMs beyond int64", `{"stepMs":1e300}`, "stepMs", streaming.ErrOutOfBounds),
+		Entry("periodMs below its bound", `{"periodMs":9}`, "periodMs", streaming.ErrOutOfBounds),
+		Entry("negative amplitude", `{"amplitude":-1}`, "amplitude", streaming.ErrOutOfBounds),
+		Entry("huge offset", `{"offset":2e9}`, "offset", streaming.ErrOutOfBounds),
+		Entry("negative seed", `{"seed":-1}`, "seed", streaming.ErrOutOfBounds),
+		Entry("no series", `{"seriesCount":0}`, "seriesCount", streaming.ErrOutOfBounds),
+		Entry("too many series", `{"seriesCount":17}`, "seriesCount", streaming.ErrOutOfBounds),
+		Entry("series beyond int32", `{"seriesCount":99999999999}`, "seriesCount", streaming.ErrOutOfBounds),
+	)
+})
+
+var _ = Describe("Limits", func() {
+	q := streaming.DefaultQuery()
+
+	It("allows everything in bounds when zero", func() {
+		q := q
+		q.StepMs, q.SeriesCount = streaming.MinStepMs, streaming.MaxSeriesCount
+		Expect(streaming.Limits{}.Check(q)).To(Succeed())
+	})
+
+	It("refuses steps below the minimum and too many series", func() {
+		limits := streaming.Limits{MinStepMs: 100, MaxSeriesCount: 2}
+		fast, wide := q, q
+		fast.StepMs = 99
+		wide.SeriesCount = 3
+		Expect(limits.Check(fast)).To(MatchError(streaming.ErrOutOfBounds))
+		Expect(limits.Check(fast)).To(MatchError(ContainSubstring("100 ms or more")))
+		Expect(limits.Check(wide)).To(MatchError(ContainSubstring("at most 2 series")))
+		Expect(limits.Check(q)).To(Succeed())
+	})
+})

@@ -1,0 +1,58 @@
+package streaming
+
+import "math"
+
+// goldenFraction spreads seeds evenly over a cycle.
+const goldenFraction = 0.6180339887498949
+
+// Value is series' value at grid index n, the point at n*StepMs
+// milliseconds since the Unix epoch. It is a pure function of the query, the
+// series (0-based) and n: the backfill, the stream and every restart agree.
+func (q Query) Value(series int, n int64) float64 {
+	switch q.Kind {
+	case KindSine:
+		return q.Offset + q.Amplitude*math.Sin(2*math.Pi*q.cyclePosition(series, n))
+	case KindSquare:
+		if q.cyclePosition(series, n) < 0.5 {
+			return q.Offset + q.Amplitude
+		}
+		return q.Offset - q.Amplitude
+	case KindSawtooth:
+		return q.Offset + q.Amplitude*(2*q.cyclePosition(series, n)-1)
+	case KindCounter:
+		return q.Offset + q.Amplitude*float64(n)
+	default:
+		return q.Offset + q.Amplitude*walk(q.walkKey(series), n)
+	}
+}
+
+// Phase is where in its cycle a series starts at the epoch, in [0, 1):
+// frac(series/SeriesCount + Seed*0.6180339887498949).
+func (q Query) Phase(series int) float64 {
+	p := float64(series)/float64(q.SeriesCount) + float64(q.Seed)*goldenFraction
+	return p - math.Floor(p)
+}
+
+// cyclePosition is the fraction of the cycle elapsed at grid index n, in
+// [0, 1). The time is reduced modulo the period in integers first, so the
+// position stays exact for times far from the epoch.
+func (q Query) cyclePosition(series int, n int64) float64 {
+	t := mulMod(n, q.StepMs, q.PeriodMs)
+	p := float64(t)/float64(q.PeriodMs) + q.Phase(series)
+	return p - math.Floor(p)
+}
+
+// mulMod is (n*step) mod period, non-negative, without overflow for any
+// int64 n and the bounded step and period.
+func mulMod(n, step, period int64) int64 {
+	r := (n % period) * (step % period) % period
+	if r < 0 {
+		r += period
+	}
+	return r
+}
+
+// walkKey separates the random walks of different seeds and series.
+func (q Query) walkKey(series int) uint64 {
+	return uint64(q.Seed)<<8 | uint64(series)
+}
