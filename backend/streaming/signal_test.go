@@ -104,7 +104,7 @@ var _ = Describe("Signals", func() {
 
 		It("continues across anchors and before the epoch without jumps", func() {
 			for _, n := range []int64{-257, -256, -1, 0, 255, 256, 511, 512} {
-				Expect(math.Abs(q.Value(0, n+1) - q.Value(0, n))).To(BeNumerically("<", 3*6), "at %d", n)
+				Expect(math.Abs(q.Value(0, n+1)-q.Value(0, n))).To(BeNumerically("<", 3*6), "at %d", n)
 			}
 		})
 	})
