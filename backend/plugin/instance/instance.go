@@ -1,0 +1,48 @@
+// Package instance is Pulse's data source instance: it adapts the streaming
+// core to the plugin SDK's query, health and stream handlers.
+package instance
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// Instance serves one Pulse data source. It holds no per-query state: a
+// query's points are a function of the query and the time.
+type Instance struct {
+	uid      string
+	settings Settings
+	// settingsErr is kept rather than returned from New, so that health
+	// checks and queries can say in plain words what is wrong.
+	settingsErr error
+	pump        streaming.PumpOptions
+}
+
+// The SDK dispatches by interface: an instance missing one of these would
+// answer that call with gRPC Unimplemented.
+var (
+	_ backend.QueryDataHandler   = (*Instance)(nil)
+	_ backend.CheckHealthHandler = (*Instance)(nil)
+	_ backend.StreamHandler      = (*Instance)(nil)
+	_ instancemgmt.Instance      = (*Instance)(nil)
+)
+
+// New is the SDK's instance factory. It never fails: bad settings are
+// reported by CheckHealth and by every query.
+func New(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	settings, err := ParseSettings(s.JSONData)
+	return &Instance{uid: s.UID, settings: settings, settingsErr: err}, nil
+}
+
+// limits returns the settings' limits, or the settings' error.
+func (i *Instance) limits() (streaming.Limits, error) {
+	if i.settingsErr != nil {
+		return streaming.Limits{}, fmt.Errorf("the data source's settings are invalid: %w", i.settingsErr)
+	}
+	return i.settings.Limits(), nil
+}

@@ -1,0 +1,67 @@
+package instance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// SubscribeStream admits a viewer to a channel only when its path decodes to
+// a query this data source would run: NotFound for paths Pulse never
+// writes, PermissionDenied for well-formed paths beyond the bounds or the
+// settings' limits.
+func (i *Instance) SubscribeStream(ctx context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+	_, err := i.streamQuery(req.Path)
+	switch {
+	case err == nil:
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
+	case errors.Is(err, streaming.ErrMalformed):
+		backend.Logger.FromContext(ctx).Debug("Refused an unknown channel path", "path", req.Path, "error", err)
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
+	default:
+		backend.Logger.FromContext(ctx).Debug("Refused a channel path", "path", req.Path, "error", err)
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
+	}
+}
+
+// PublishStream is refused: Pulse's channels are written by Pulse only.
+func (i *Instance) PublishStream(context.Context, *backend.PublishStreamRequest) (*backend.PublishStreamResponse, error) {
+	return &backend.PublishStreamResponse{Status: backend.PublishStreamStatusPermissionDenied}, nil
+}
+
+// RunStream pushes the channel's points until Grafana cancels ctx. It
+// returns an error, never nil, so that Grafana restarts a failed stream.
+func (i *Instance) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
+	logger := backend.Logger.FromContext(ctx).With("channel", req.Path)
+	q, err := i.streamQuery(req.Path)
+	if err != nil {
+		logger.Error("Cannot stream this channel", "error", err)
+		return fmt.Errorf("channel %q: %w", req.Path, err)
+	}
+	logger.Debug("Stream started")
+	pump := streaming.NewPump(q, sender, i.pump)
+	err = pump.Run(ctx)
+	stats := pump.Stats()
+	logger.Debug("Stream ended", "reason", err, "frames", stats.Frames, "rows", stats.RowsSent, "dropped", stats.RowsDropped)
+	return err
+}
+
+// streamQuery decodes a channel path and checks it against the settings.
+func (i *Instance) streamQuery(path string) (streaming.Query, error) {
+	limits, err := i.limits()
+	if err != nil {
+		return streaming.Query{}, errors.Join(streaming.ErrOutOfBounds, err)
+	}
+	q, err := streaming.ParsePath(path)
+	if err != nil {
+		return streaming.Query{}, err
+	}
+	if err := limits.Check(q); err != nil {
+		return streaming.Query{}, err
+	}
+	return q, nil
+}

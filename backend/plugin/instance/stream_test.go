@@ -1,0 +1,76 @@
+package instance_test
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// packets is a StreamPacketSender that hands packets to a channel.
+type packets chan *backend.StreamPacket
+
+func (p packets) Send(pkt *backend.StreamPacket) error {
+	p <- pkt
+	return nil
+}
+
+var _ = Describe("Streams", func() {
+	subscribe := func(jsonData, path string) backend.SubscribeStreamStatus {
+		resp, err := newInstance(jsonData).SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{Path: path})
+		Expect(err).NotTo(HaveOccurred())
+		return resp.Status
+	}
+
+	DescribeTable("SubscribeStream",
+		func(jsonData, path string, want backend.SubscribeStreamStatus) {
+			Expect(subscribe(jsonData, path)).To(Equal(want))
+		},
+		Entry("a valid path", `{}`, "v1/sine/s=100/n=3", backend.SubscribeStreamStatusOK),
+		Entry("the default query", `{}`, "v1/randomWalk", backend.SubscribeStreamStatusOK),
+		Entry("an unknown version", `{}`, "v9/sine", backend.SubscribeStreamStatusNotFound),
+		Entry("an unknown kind", `{}`, "v1/nope", backend.SubscribeStreamStatusNotFound),
+		Entry("a non-canonical path", `{}`, "v1/sine/s=1000", backend.SubscribeStreamStatusNotFound),
+		Entry("an empty path", `{}`, "", backend.SubscribeStreamStatusNotFound),
+		Entry("out of bounds", `{}`, "v1/sine/s=0", backend.SubscribeStreamStatusPermissionDenied),
+		Entry("too many series", `{}`, "v1/sine/n=17", backend.SubscribeStreamStatusPermissionDenied),
+		Entry("faster than the settings allow", `{"minStepMs":100}`, "v1/sine/s=50", backend.SubscribeStreamStatusPermissionDenied),
+		Entry("wider than the settings allow", `{"maxSeries":2}`, "v1/sine/n=3", backend.SubscribeStreamStatusPermissionDenied),
+		Entry("invalid settings", `{"maxSeries":0}`, "v1/sine", backend.SubscribeStreamStatusPermissionDenied),
+	)
+
+	It("denies publishing", func() {
+		resp, err := newInstance(`{}`).PublishStream(context.Background(), &backend.PublishStreamRequest{Path: "v1/sine", Data: json.RawMessage(`{}`)})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Status).To(Equal(backend.PublishStreamStatusPermissionDenied))
+	})
+
+	It("runs a stream until cancelled and then returns the context's error", func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := make(packets, 100)
+		done := make(chan error, 1)
+		go func() {
+			done <- newInstance(`{}`).RunStream(ctx, &backend.RunStreamRequest{Path: "v1/counter/s=20"}, backend.NewStreamSender(out))
+		}()
+		var first *backend.StreamPacket
+		Eventually(out, 5*time.Second).Should(Receive(&first))
+		Expect(string(first.Data)).To(ContainSubstring(`"schema"`))
+		var second *backend.StreamPacket
+		Eventually(out, 5*time.Second).Should(Receive(&second))
+		Expect(string(second.Data)).NotTo(ContainSubstring(`"schema"`))
+		Consistently(done).ShouldNot(Receive())
+
+		cancel()
+		var err error
+		Eventually(done, time.Second).Should(Receive(&err))
+		Expect(err).To(MatchError(context.Canceled))
+	})
+
+	It("returns an error, not nil, for a channel it cannot stream", func() {
+		err := newInstance(`{}`).RunStream(context.Background(), &backend.RunStreamRequest{Path: "v1/nope"}, backend.NewStreamSender(make(packets)))
+		Expect(err).To(MatchError(ContainSubstring(`channel "v1/nope"`)))
+	})
+})
