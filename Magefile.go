@@ -1,0 +1,140 @@
+//go:build mage
+
+// Pulse's build and test targets. Run them with `go tool mage <target>`
+// from the repository root; `go tool mage -l` lists them.
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/grafana/grafana-plugin-sdk-go/build"
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+	"github.com/magefile/mage/target"
+)
+
+// workspace matches every Go package of every module in go.work: a plain
+// ./... at the root matches none of the nested modules.
+const workspace = "github.com/pulse-datasource/pulse/..."
+
+// chromium is Debian's Chromium; Playwright never downloads a browser here.
+const chromium = "/usr/bin/chromium"
+
+func init() {
+	// The SDK builds ./pkg by default; Pulse's main package lives in the
+	// workspace's plugin module. The callback may get a zero Config.
+	_ = build.SetBeforeBuildCallback(func(cfg build.Config) (build.Config, error) {
+		cfg.RootPackagePath = "./backend/plugin"
+		cfg.PluginJSONPath = "src"
+		cfg.OutputBinaryPath = "dist"
+		return cfg, nil
+	})
+}
+
+// Default builds the backend for every platform.
+var Default = BuildAll
+
+// BuildAll builds dist/gpx_pulse_streaming_<os>_<arch> for linux/amd64,
+// linux/arm64, linux/arm, darwin/amd64, darwin/arm64 and windows/amd64.
+func BuildAll() {
+	build.BuildAll()
+}
+
+// Backend builds the backend for this machine only.
+func Backend() error {
+	return build.Build{}.Backend()
+}
+
+// Vet runs go vet over the whole workspace.
+func Vet() error {
+	return sh.RunV("go", "vet", workspace)
+}
+
+// Test runs every Go spec of the workspace with the race detector. The
+// host suite drives the binary that Backend just built into dist/.
+func Test() error {
+	mg.Deps(Backend)
+	binary, err := filepath.Abs(filepath.Join("dist", hostBinary()))
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"PULSE_PLUGIN_BINARY": binary}
+	return sh.RunWithV(env, "go", "test", "-race", "-count=1", workspace)
+}
+
+// Install installs the frontend's packages from package-lock.json when
+// node_modules is missing or older than the lock file.
+func Install() error {
+	stale, err := target.Path(filepath.Join("node_modules", ".package-lock.json"), "package-lock.json", "package.json")
+	if err != nil || !stale {
+		return err
+	}
+	return sh.RunWithV(map[string]string{"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}, "npm", "ci")
+}
+
+// Frontend type-checks, lints, unit-tests and builds the frontend.
+func Frontend() error {
+	mg.Deps(Install)
+	for _, script := range []string{"typecheck", "lint", "test:ci", "build"} {
+		if err := sh.RunV("npm", "run", script); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Browser drives the real editors in Chromium (needs /usr/bin/chromium).
+func Browser() error {
+	mg.Deps(Install)
+	if _, err := os.Stat(chromium); err != nil {
+		return fmt.Errorf("the browser check needs Chromium at %s: apt-get install -y chromium", chromium)
+	}
+	return sh.RunV("npm", "run", "test:browser")
+}
+
+// Compose validates docker-compose.yaml and the provisioning it mounts.
+func Compose() error {
+	return sh.RunV("bash", "scripts/validate-compose.sh")
+}
+
+// Verify runs the whole test suite: Go vet and specs, the frontend's checks,
+// the browser check and the compose validation. This is what CI runs.
+func Verify() {
+	mg.SerialDeps(Vet, Test, Frontend, Browser, Compose)
+}
+
+// Tail builds the plugin and prints a live stream from it in the terminal;
+// pass a query as JSON in PULSE_QUERY, e.g. '{"kind":"sine","stepMs":200}'.
+func Tail() error {
+	mg.Deps(Backend)
+	args := []string{"run", "./cmd/pulse-tail", "-binary", filepath.Join("..", "..", "dist", hostBinary())}
+	if q := os.Getenv("PULSE_QUERY"); q != "" {
+		args = append(args, "-query", q)
+	}
+	return runIn("backend/plugin", "go", args...)
+}
+
+// hostBinary is the name the SDK's build gives this machine's binary.
+func hostBinary() string {
+	name := fmt.Sprintf("gpx_pulse_streaming_%s_%s", runtime.GOOS, runtime.GOARCH)
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return name
+}
+
+// runIn runs a command in dir, with its output on the terminal.
+func runIn(dir, cmd string, args ...string) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(dir); err != nil {
+		return err
+	}
+	defer os.Chdir(wd)
+	return sh.RunV(cmd, args...)
+}
