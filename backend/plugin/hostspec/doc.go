@@ -1,0 +1,13 @@
+// Package hostspec is a Ginkgo suite that runs Pulse's built backend binary
+// the way Grafana's plugin host does and plays Grafana's side of the
+// contract: health checks, queries, channel subscriptions and streams, as
+// docs/query-model.md describes them.
+//
+// Run it from backend/plugin:
+//
+//	go run github.com/onsi/ginkgo/v2/ginkgo -race ./hostspec
+//	go test -race ./hostspec/...
+//
+// The suite builds the plugin before it starts (with -race when the suite
+// runs with -race), unless PULSE_PLUGIN_BINARY names a prebuilt binary.
+package hostspec
