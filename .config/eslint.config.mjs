@@ -1,0 +1,28 @@
+import grafanaConfig from '@grafana/eslint-config';
+
+/** Grafana's shared rules, with the folders that hold no frontend source left out. */
+export default [
+  {
+    ignores: [
+      '**/dist/',
+      '**/node_modules/',
+      'coverage/',
+      'test-results/',
+      'playwright-report/',
+      'backend/',
+      'provisioning/',
+      'docs/',
+    ],
+  },
+  ...grafanaConfig,
+  {
+    rules: {
+      // TypeScript types describe props; prop-types would repeat them.
+      'react/prop-types': 'off',
+    },
+  },
+  {
+    files: ['**/*.{js,cjs}'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+];

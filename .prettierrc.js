@@ -1,0 +1,2 @@
+// The prettier config lives in .config/ with the other build configs; see .config/README.md.
+module.exports = require('./.config/.prettierrc.js');

@@ -1,0 +1,25 @@
+import { boundsFor, clampToBounds, isTemplateVariable } from './bounds';
+import { QUERY_BOUNDS } from './types';
+
+describe('bounds', () => {
+  it('clamps into range and rounds integer fields', () => {
+    expect(clampToBounds(99, QUERY_BOUNDS.seriesCount)).toBe(16);
+    expect(clampToBounds(0, QUERY_BOUNDS.seriesCount)).toBe(1);
+    expect(clampToBounds(2.6, QUERY_BOUNDS.seriesCount)).toBe(3);
+    expect(clampToBounds(2.6, QUERY_BOUNDS.amplitude)).toBe(2.6);
+  });
+
+  it('narrows step and series to the data source settings, ignoring nonsense settings', () => {
+    const narrowed = boundsFor({ minStepMs: 250, maxSeries: 3 });
+    expect(narrowed.stepMs).toMatchObject({ min: 250, max: 3_600_000 });
+    expect(narrowed.seriesCount).toMatchObject({ min: 1, max: 3 });
+    expect(boundsFor({})).toEqual(QUERY_BOUNDS);
+    expect(boundsFor({ maxSeries: 400 }).seriesCount.max).toBe(16);
+    expect(boundsFor({ minStepMs: Number.NaN }).stepMs.min).toBe(1);
+  });
+
+  it('recognises the three variable syntaxes', () => {
+    expect(['$step', '${step}', '${step:raw}', '[[step]]'].every(isTemplateVariable)).toBe(true);
+    expect(['1000', 'step', '$', ''].some(isTemplateVariable)).toBe(false);
+  });
+});
