@@ -14,6 +14,8 @@ export default [
       'docs/',
     ],
   },
+  // ESLint lints only JavaScript unless a config names other files.
+  { files: ['**/*.{ts,tsx}'] },
   ...grafanaConfig,
   {
     rules: {
