@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repoRoot is the repository this module sits in.
+const repoRoot = "../.."
+
+func TestRepositoryComposeFileIsValid(t *testing.T) {
+	var out strings.Builder
+	errs := Run(context.Background(), filepath.Join(repoRoot, "docker-compose.yaml"), absRoot(t), nil, &out)
+	for _, err := range errs {
+		t.Error(err)
+	}
+	for _, want := range []string{
+		"service grafana",
+		"build arg   GRAFANA_VERSION=12.4.0",
+		"port        3000:3000/tcp",
+		"volume      bind ./provisioning -> /etc/grafana/provisioning",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the service listing lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEnvironmentOverridesTheDefaults(t *testing.T) {
+	env := []string{"GRAFANA_PORT=3999", "GRAFANA_VERSION=11.6.0", "GRAFANA_IMAGE=grafana/grafana-enterprise"}
+	var out strings.Builder
+	if errs := Run(context.Background(), filepath.Join(repoRoot, "docker-compose.yaml"), absRoot(t), env, &out); len(errs) > 0 {
+		t.Fatal(errors.Join(errs...))
+	}
+	for _, want := range []string{"3999:3000/tcp", "GRAFANA_VERSION=11.6.0", "GRAFANA_IMAGE=grafana/grafana-enterprise"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("with %v the listing lacks %q:\n%s", env, want, out.String())
+		}
+	}
+}
+
+// Each testdata/compose file breaks one thing and says on its first line,
+// "# want: TEXT", what the failure message must contain.
+func TestBrokenComposeFilesFail(t *testing.T) {
+	files, err := filepath.Glob("testdata/compose/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
+			want := wantLine(t, file)
+			errs := Run(context.Background(), file, absRoot(t), nil, io.Discard)
+			if len(errs) == 0 {
+				t.Fatalf("%s passed; want a failure containing %q", file, want)
+			}
+			msg := errors.Join(errs...).Error()
+			if !strings.Contains(msg, want) {
+				t.Fatalf("failure does not mention %q:\n%s", want, msg)
+			}
+			t.Logf("fails as it should: %s", msg)
+		})
+	}
+}
+
+func wantLine(t *testing.T, file string) string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	want, ok := strings.CutPrefix(sc.Text(), "# want: ")
+	if !ok || want == "" {
+		t.Fatalf("%s: first line must be \"# want: TEXT\"", file)
+	}
+	return want
+}
+
+func absRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func TestRepositoryDockerfileFollowsTheRules(t *testing.T) {
+	for _, err := range CheckDockerfile(filepath.Join(repoRoot, ".config", "Dockerfile"), absRoot(t), pluginID) {
+		t.Error(err)
+	}
+}
+
+// Each testdata/dockerfile file breaks one thing, as the compose files do.
+func TestBrokenDockerfilesFail(t *testing.T) {
+	files, err := filepath.Glob("testdata/dockerfile/*.Dockerfile")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".Dockerfile"), func(t *testing.T) {
+			want := wantLine(t, file)
+			errs := CheckDockerfile(file, absRoot(t), pluginID)
+			if len(errs) == 0 {
+				t.Fatalf("%s passed; want a failure containing %q", file, want)
+			}
+			msg := errors.Join(errs...).Error()
+			if !strings.Contains(msg, want) {
+				t.Fatalf("failure does not mention %q:\n%s", want, msg)
+			}
+			t.Logf("fails as it should: %s", msg)
+		})
+	}
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	yaml "go.yaml.in/yaml/v4"
+)
+
+const pluginID = "pulse-streaming-datasource"
+
+func readRepoProvisioning(t *testing.T, dir string) *Provisioning {
+	t.Helper()
+	p, err := ReadProvisioning(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRepositoryProvisioningFollowsTheQueryModel(t *testing.T) {
+	p := readRepoProvisioning(t, filepath.Join(repoRoot, "provisioning"))
+	for _, err := range p.Check(loadRepoContract(t), pluginID, provisioningPath) {
+		t.Error(err)
+	}
+	if len(p.Dashboards) == 0 {
+		t.Error("no dashboards were read")
+	}
+}
+
+// The e2e tests and the README rely on these names, ids and settings.
+func TestProvisionedFixturesTheE2ETestsUse(t *testing.T) {
+	p := readRepoProvisioning(t, filepath.Join(repoRoot, "provisioning"))
+
+	var pulse *DataSource
+	for i := range p.DataSources {
+		if p.DataSources[i].UID == "pulse" {
+			pulse = &p.DataSources[i]
+		}
+	}
+	if pulse == nil || pulse.Name != "Pulse" || pulse.Type != pluginID || !pulse.IsDefault ||
+		filepath.Base(pulse.File) != "pulse.yaml" {
+		t.Fatalf("want data source Pulse, uid pulse, default, in datasources/pulse.yaml; got %+v", pulse)
+	}
+
+	dash := dashboardByUID(t, p, "pulse-live")
+	if dash["title"] != "Pulse — live signals" {
+		t.Errorf("title %q", dash["title"])
+	}
+	if r, _ := dash["refresh"].(string); r != "" {
+		t.Errorf("refresh is %q; live panels update by streaming, so it must be off", r)
+	}
+	if tr, _ := dash["time"].(map[string]any); tr["from"] != "now-5m" || tr["to"] != "now" {
+		t.Errorf("time %v, want now-5m to now", dash["time"])
+	}
+
+	// Stable panel ids: links and the e2e tests may refer to them.
+	wantIDs := map[string]float64{
+		"Sine, three series (streaming)":  1,
+		"Live counter":                    2,
+		"Static counter":                  3,
+		"Random walk (streaming)":         4,
+		"Square and sawtooth (streaming)": 5,
+	}
+	panels := map[string]map[string]any{}
+	for _, raw := range dash["panels"].([]any) {
+		panel := raw.(map[string]any)
+		panels[panel["title"].(string)] = panel
+	}
+	for title, id := range wantIDs {
+		if panel, ok := panels[title]; !ok || panel["id"] != id {
+			t.Errorf("panel %q: want id %v, got %v", title, id, panel["id"])
+		}
+	}
+	if len(panels) != len(wantIDs) {
+		t.Errorf("%d panels, want %d", len(panels), len(wantIDs))
+	}
+
+	// Every streaming kind is on show, streaming.
+	kinds := map[string]bool{}
+	for _, panel := range panels {
+		for _, q := range targets(panel) {
+			if q["withStreaming"] == true {
+				kinds[q["kind"].(string)] = true
+			}
+		}
+	}
+	for _, kind := range []string{"sine", "counter", "randomWalk", "square", "sawtooth"} {
+		if !kinds[kind] {
+			t.Errorf("no streaming %s panel", kind)
+		}
+	}
+	sine := targets(panels["Sine, three series (streaming)"])[0]
+	if sine["kind"] != "sine" || sine["stepMs"] != 100.0 || sine["seriesCount"] != 3.0 {
+		t.Errorf("sine query %v", sine)
+	}
+
+	// The live/static pair: the same counter query, streaming on and off,
+	// shown as a whole number that changes with every point.
+	live, static := panels["Live counter"], panels["Static counter"]
+	for _, panel := range []map[string]any{live, static} {
+		if panel["type"] != "stat" {
+			t.Errorf("%q is a %v panel, want stat", panel["title"], panel["type"])
+		}
+		calcs := panel["options"].(map[string]any)["reduceOptions"].(map[string]any)["calcs"].([]any)
+		if len(calcs) != 1 || (calcs[0] != "lastNotNull" && calcs[0] != "last") {
+			t.Errorf("%q reduces with %v, want last or lastNotNull", panel["title"], calcs)
+		}
+		defaults := panel["fieldConfig"].(map[string]any)["defaults"].(map[string]any)
+		if defaults["unit"] != "none" || defaults["decimals"] != 0.0 {
+			t.Errorf("%q shows unit %v, decimals %v; want none and 0 so each new point shows", panel["title"], defaults["unit"], defaults["decimals"])
+		}
+	}
+	lq, sq := targets(live)[0], targets(static)[0]
+	if lq["kind"] != "counter" || lq["stepMs"] != 250.0 || lq["withStreaming"] != true {
+		t.Errorf("Live counter query %v, want a streaming counter every 250 ms", lq)
+	}
+	if sq["withStreaming"] != false {
+		t.Errorf("Static counter query %v must have withStreaming false", sq)
+	}
+	for _, k := range []string{"kind", "stepMs", "amplitude"} {
+		if lq[k] != sq[k] {
+			t.Errorf("Live and Static counter differ in %s: %v, %v", k, lq[k], sq[k])
+		}
+	}
+}
+
+// Each case breaks a copy of the real provisioning in one way.
+func TestBrokenProvisioningFails(t *testing.T) {
+	cases := []struct {
+		name   string
+		breaks func(ds map[string]any, dash map[string]any)
+		want   string
+	}{
+		{"unknown query field", func(_, d map[string]any) { firstQuery(d)["stepMS"] = 100.0 }, `unknown field "stepMS"`},
+		{"series out of bounds", func(_, d map[string]any) { firstQuery(d)["seriesCount"] = 17.0 }, "seriesCount: 17 is outside 1 … 16"},
+		{"unknown kind", func(_, d map[string]any) { firstQuery(d)["kind"] = "triangle" }, `"triangle" is none of`},
+		{"fractional step", func(_, d map[string]any) { firstQuery(d)["stepMs"] = 12.5 }, "stepMs: want an integer"},
+		{"streaming as text", func(_, d map[string]any) { firstQuery(d)["withStreaming"] = "yes" }, "withStreaming: want a bool"},
+		{"step below the data source's minimum", func(ds, _ map[string]any) {
+			jsonData(ds)["minStepMs"] = 500
+		}, "below data source \"Pulse\"'s minStepMs 500"},
+		{"series above the data source's maximum", func(ds, _ map[string]any) {
+			jsonData(ds)["maxSeries"] = 2
+		}, "above data source \"Pulse\"'s maxSeries 2"},
+		{"unknown setting", func(ds, _ map[string]any) { jsonData(ds)["maxPoints"] = 5 }, "jsonData.maxPoints is not a setting"},
+		{"setting out of bounds", func(ds, _ map[string]any) { jsonData(ds)["maxSeries"] = 32 }, "jsonData.maxSeries: 32 is outside"},
+		{"dangling data source uid", func(_, d map[string]any) {
+			firstQuery(d)["datasource"] = map[string]any{"type": pluginID, "uid": "gone"}
+		}, `data source uid "gone" is not a provisioned Pulse data source`},
+		{"duplicate panel id", func(_, d map[string]any) {
+			panels := d["panels"].([]any)
+			panels[1].(map[string]any)["id"] = panels[0].(map[string]any)["id"]
+		}, "is also panel"},
+		{"panel without title", func(_, d map[string]any) { d["panels"].([]any)[0].(map[string]any)["title"] = "" }, "needs a title"},
+	}
+	contract := loadRepoContract(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyProvisioning(t)
+			dsFile := filepath.Join(dir, "datasources", "pulse.yaml")
+			dashFile := filepath.Join(dir, "dashboards", "pulse-live.json")
+			var ds, dash map[string]any
+			readInto(t, dsFile, &ds, yaml.Unmarshal)
+			readInto(t, dashFile, &dash, json.Unmarshal)
+			tc.breaks(ds, dash)
+			writeFrom(t, dsFile, ds, yaml.Marshal)
+			writeFrom(t, dashFile, dash, json.Marshal)
+
+			errs := readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath)
+			msg := errors.Join(errs...)
+			if msg == nil || !strings.Contains(msg.Error(), tc.want) {
+				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
+			}
+		})
+	}
+}
+
+func TestDashboardThatDoesNotParseFails(t *testing.T) {
+	dir := copyProvisioning(t)
+	if err := os.WriteFile(filepath.Join(dir, "dashboards", "broken.json"), []byte(`{"uid": "x",`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadProvisioning(dir); err == nil || !strings.Contains(err.Error(), "broken.json") {
+		t.Fatalf("want a parse error naming broken.json, got %v", err)
+	}
+}
+
+func dashboardByUID(t *testing.T, p *Provisioning, uid string) map[string]any {
+	t.Helper()
+	for _, d := range p.Dashboards {
+		if d["uid"] == uid {
+			return d
+		}
+	}
+	t.Fatalf("no dashboard with uid %s", uid)
+	return nil
+}
+
+func targets(panel map[string]any) []map[string]any {
+	var out []map[string]any
+	list, _ := panel["targets"].([]any)
+	for _, q := range list {
+		out = append(out, q.(map[string]any))
+	}
+	return out
+}
+
+// firstQuery is the first query of the first panel that shows more than one
+// series, so limits on seriesCount apply to it.
+func firstQuery(dash map[string]any) map[string]any {
+	for _, raw := range dash["panels"].([]any) {
+		for _, q := range targets(raw.(map[string]any)) {
+			if n, _ := q["seriesCount"].(float64); n > 2 {
+				return q
+			}
+		}
+	}
+	panic("no query with seriesCount > 2 in the dashboard")
+}
+
+func jsonData(ds map[string]any) map[string]any {
+	return ds["datasources"].([]any)[0].(map[string]any)["jsonData"].(map[string]any)
+}
+
+func copyProvisioning(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "provisioning")
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(repoRoot, "provisioning"))); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func readInto(t *testing.T, file string, v any, decode func([]byte, any) error) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := decode(raw, v); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+}
+
+func writeFrom(t *testing.T, file string, v any, encode func(any) ([]byte, error)) {
+	t.Helper()
+	raw, err := encode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
