@@ -102,6 +102,12 @@ func (p *Pump) Run(ctx context.Context) error {
 			next = last - int64(p.opts.MaxBacklog) + 1
 		}
 		for next <= last {
+			// select picks at random among ready cases, and a late pump's
+			// timer is always ready: check ctx before each send, so a
+			// cancelled stream ends within one send.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			end := min(last, next+int64(p.opts.MaxRowsPerFrame)-1)
 			if err := p.sender.SendFrame(q.Frame(next, end, 1), include); err != nil {
 				if ctx.Err() != nil {
