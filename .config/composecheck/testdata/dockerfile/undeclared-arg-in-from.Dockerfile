@@ -15,7 +15,7 @@ FROM node:${NODE_VERSION}-bookworm AS frontend
 WORKDIR /src
 ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm \
+RUN --mount=type=cache,target=/cache/npm \
     npm ci --no-audit --no-fund
 # Everything the webpack config reads (src/, .config/, tsconfig.json, README.md,
 # LICENSE, package.json); .dockerignore keeps node_modules and dist out.
@@ -38,7 +38,7 @@ COPY src/plugin.json src/plugin.json
 COPY backend/ backend/
 # Mage target from Magefile.go (BuildAll); keep in step with it.
 RUN --mount=type=cache,target=/go/pkg/mod \
-    --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/cache/go-build \
     go tool mage -v buildAll
 
 FROM ${GRAFANA_IMAG}:${GRAFANA_VERSION}
