@@ -75,10 +75,11 @@ func Install() error {
 	return sh.RunWithV(map[string]string{"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}, "npm", "ci")
 }
 
-// Frontend type-checks, lints, unit-tests and builds the frontend.
+// Frontend type-checks, lints, unit-tests and builds the frontend, then
+// checks the bundle as Grafana would load it.
 func Frontend() error {
 	mg.Deps(Install)
-	for _, script := range []string{"typecheck", "lint", "test:ci", "build"} {
+	for _, script := range []string{"typecheck", "lint", "test:ci", "build", "test:bundle"} {
 		if err := sh.RunV("npm", "run", script); err != nil {
 			return err
 		}

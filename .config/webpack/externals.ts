@@ -4,7 +4,7 @@ import { Configuration } from 'webpack';
  * Modules Grafana already provides to plugins at run time. Bundling them would load a second,
  * unconnected copy (its own React, its own theme context).
  */
-const SHARED = [
+export const SHARED = [
   '@emotion/css',
   '@emotion/react',
   '@grafana/data',
