@@ -20,7 +20,6 @@ type Instance struct {
 	// settingsErr is kept rather than returned from New, so that health
 	// checks and queries can say in plain words what is wrong.
 	settingsErr error
-	pump        streaming.PumpOptions
 }
 
 // The SDK dispatches by interface: an instance missing one of these would

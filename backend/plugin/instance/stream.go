@@ -43,7 +43,7 @@ func (i *Instance) RunStream(ctx context.Context, req *backend.RunStreamRequest,
 		return fmt.Errorf("channel %q: %w", req.Path, err)
 	}
 	logger.Debug("Stream started")
-	pump := streaming.NewPump(q, sender, i.pump)
+	pump := streaming.NewPump(q, sender, streaming.PumpOptions{})
 	err = pump.Run(ctx)
 	stats := pump.Stats()
 	logger.Debug("Stream ended", "reason", err, "frames", stats.Frames, "rows", stats.RowsSent, "dropped", stats.RowsDropped)
