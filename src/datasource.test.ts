@@ -33,6 +33,7 @@ describe('DataSource', () => {
       offset: 0,
       seed: 0,
       seriesCount: 1,
+      flushMs: 100,
     });
   });
 

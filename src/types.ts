@@ -36,10 +36,12 @@ export interface PulseQuery extends DataQuery {
   seed?: Templated<number>;
   /** How many series the query returns, in one frame (integer). */
   seriesCount?: Templated<number>;
+  /** The stream's flush window in milliseconds: at most one frame per window (integer). */
+  flushMs?: Templated<number>;
 }
 
 /** The numeric fields of a query. */
-export type NumericQueryField = 'stepMs' | 'periodMs' | 'amplitude' | 'offset' | 'seed' | 'seriesCount';
+export type NumericQueryField = 'stepMs' | 'periodMs' | 'amplitude' | 'offset' | 'seed' | 'seriesCount' | 'flushMs';
 
 /** What a numeric setting accepts, and what it is when absent. */
 export interface NumberBounds {
@@ -60,6 +62,7 @@ export const QUERY_BOUNDS: QueryBoundsTable = {
   offset: { min: -1_000_000_000, max: 1_000_000_000, default: 0, integer: false },
   seed: { min: 0, max: 999_999_999, default: 0, integer: true },
   seriesCount: { min: 1, max: 16, default: 1, integer: true },
+  flushMs: { min: 10, max: 10_000, default: 100, integer: true },
 };
 
 /** The numeric query fields, in the contract's order. */
@@ -75,6 +78,7 @@ export const DEFAULT_QUERY: Readonly<Omit<PulseQuery, 'refId'>> = {
   offset: QUERY_BOUNDS.offset.default,
   seed: QUERY_BOUNDS.seed.default,
   seriesCount: QUERY_BOUNDS.seriesCount.default,
+  flushMs: QUERY_BOUNDS.flushMs.default,
 };
 
 /** The data source settings the backend reads (`jsonData`). Pulse has no secure settings. */

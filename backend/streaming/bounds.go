@@ -15,8 +15,13 @@ const (
 	MaxSeed          = 999_999_999
 	MinSeriesCount   = 1
 	MaxSeriesCount   = 16
+	MinFlushMs       = 10
+	MaxFlushMs       = 10_000
 	MaxBackfillRows  = 100_000
 	DefaultMaxPoints = 1_000
+	// InitialRows is how many of the newest rows a new subscriber of a
+	// running stream gets at once.
+	InitialRows = 100
 )
 
 // Defaults of every query parameter.
@@ -28,4 +33,5 @@ const (
 	DefaultOffset      = 0.0
 	DefaultSeed        = 0
 	DefaultSeriesCount = 1
+	DefaultFlushMs     = 100
 )

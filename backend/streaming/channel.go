@@ -39,6 +39,7 @@ var pathParams = []pathParam{
 		q.SeriesCount = int(max(min(n, math.MaxInt32), math.MinInt32))
 		return nil
 	}},
+	{"f", "flushMs", func(q Query) string { return formatInt(q.FlushMs) }, func(q *Query, s string) error { return parseInt(s, &q.FlushMs) }},
 }
 
 // Path encodes everything a stream needs into a channel path: Grafana's

@@ -39,6 +39,7 @@ func randomQuery(r *rand.Rand) streaming.Query {
 		Offset:      pick(streaming.MinOffset, streaming.MaxOffset) * math.Pow(10, -float64(r.IntN(300))),
 		Seed:        int64(pick(streaming.MinSeed, streaming.MaxSeed)),
 		SeriesCount: int(pick(streaming.MinSeriesCount, streaming.MaxSeriesCount)),
+		FlushMs:     int64(pick(streaming.MinFlushMs, streaming.MaxFlushMs)),
 	}
 }
 

@@ -56,7 +56,7 @@ var _ = Describe("docs/query-model.md", func() {
 	table := queryTable()
 
 	It("lists every query field", func() {
-		Expect(table).To(HaveLen(8))
+		Expect(table).To(HaveLen(9))
 	})
 
 	It("states the defaults the core uses", func() {
@@ -66,6 +66,7 @@ var _ = Describe("docs/query-model.md", func() {
 		for field, value := range map[string]float64{
 			"stepMs": float64(def.StepMs), "periodMs": float64(def.PeriodMs), "amplitude": def.Amplitude,
 			"offset": def.Offset, "seed": float64(def.Seed), "seriesCount": float64(def.SeriesCount),
+			"flushMs": float64(def.FlushMs),
 		} {
 			Expect(docNumber(table[field].def)).To(Equal(value), field)
 		}
@@ -79,6 +80,7 @@ var _ = Describe("docs/query-model.md", func() {
 			"offset":      {streaming.MinOffset, streaming.MaxOffset},
 			"seed":        {streaming.MinSeed, streaming.MaxSeed},
 			"seriesCount": {streaming.MinSeriesCount, streaming.MaxSeriesCount},
+			"flushMs":     {streaming.MinFlushMs, streaming.MaxFlushMs},
 		} {
 			lo, hi, ok := strings.Cut(table[field].bounds, "…")
 			Expect(ok).To(BeTrue(), field)

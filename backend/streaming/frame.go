@@ -73,3 +73,10 @@ func (q Query) Backfill(from, to time.Time, maxPoints int64) *data.Frame {
 	}
 	return q.Frame(first, last, stride)
 }
+
+// Recent is the frame of the rows newest at now: what a viewer who joins a
+// running stream is given at once, before the stream's next frame.
+func (q Query) Recent(now time.Time, rows int64) *data.Frame {
+	last := q.Index(now)
+	return q.Frame(last-rows+1, last, 1)
+}

@@ -94,6 +94,17 @@ var _ = Describe("Frames", func() {
 		Expect(q.Backfill(base.Add(time.Hour), base, 100).Rows()).To(Equal(0))
 	})
 
+	It("gives a late subscriber the newest rows, ending where the stream continues", func() {
+		q := query(streaming.KindSine, func(q *streaming.Query) { q.StepMs = 250; q.SeriesCount = 2 })
+		now := base.Add(10*time.Second + 100*time.Millisecond)
+		f := q.Recent(now, 5)
+		Expect(f.Fields).To(HaveLen(3))
+		rows := times(f)
+		Expect(rows).To(HaveLen(5))
+		Expect(rows[4]).To(Equal(q.Time(q.Index(now))))
+		Expect(f).To(Equal(q.Frame(q.Index(now)-4, q.Index(now), 1)))
+	})
+
 	DescribeTable("matches the golden frames",
 		func(name, body string) {
 			q, err := streaming.ParseQuery([]byte(body))

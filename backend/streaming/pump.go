@@ -5,42 +5,43 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
-// FrameSender is where a Pump sends frames; the SDK's *backend.StreamSender
-// is one.
-type FrameSender interface {
-	SendFrame(frame *data.Frame, include data.FrameInclude) error
+// PacketSender is where a Pump sends encoded frames; the SDK's
+// *backend.StreamSender is one. SendBytes rather than SendJSON: the Encoder
+// writes valid JSON, so checking it again would only cost time.
+type PacketSender interface {
+	SendBytes(packet []byte) error
 }
 
 // PumpOptions configure a Pump. The zero value is ready to use.
 type PumpOptions struct {
-	// MinFlushInterval is the shortest time between two frames: points due
-	// sooner after the last frame wait and go out together. Zero means 50 ms.
-	MinFlushInterval time.Duration
-	// MaxRowsPerFrame bounds one frame; a longer catch-up is sent as several
-	// frames. Zero means 1000.
+	// MaxRowsPerFrame bounds one frame: a frame goes out as soon as it holds
+	// this many rows, even within the flush window. Zero means 1000.
 	MaxRowsPerFrame int
-	// MaxBacklog is how many due points the pump catches up on after the
-	// sender was slow; older ones are dropped and counted. Zero means 10 000.
+	// MaxBacklog is how many due rows the pump catches up on after the
+	// receiver was slow; older ones are dropped and counted. Zero means
+	// 10 000.
 	MaxBacklog int
-	// Now is the clock. Nil means time.Now.
-	Now func() time.Time
+	// Clock is the pump's time. Nil means SystemClock.
+	Clock Clock
+	// Metrics, when set, count what the pump does.
+	Metrics *Metrics
+	// Logger, when set, hears about dropped rows.
+	Logger log.Logger
 }
 
 func (o PumpOptions) withDefaults() PumpOptions {
-	if o.MinFlushInterval <= 0 {
-		o.MinFlushInterval = 50 * time.Millisecond
-	}
 	if o.MaxRowsPerFrame <= 0 {
 		o.MaxRowsPerFrame = 1000
 	}
 	if o.MaxBacklog <= 0 {
 		o.MaxBacklog = 10_000
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
 	}
 	return o
 }
@@ -50,20 +51,26 @@ type PumpStats struct {
 	Frames      int64
 	RowsSent    int64
 	RowsDropped int64
+	BytesSent   int64
 }
 
-// Pump sends a query's points to a stream as they fall due: the first frame
-// with the schema, the rest data only. It runs in the caller's goroutine and
-// starts none of its own.
+// Pump sends a query's points to a stream as they fall due, batched by the
+// query's flush window: the first frame with the schema, the rest data only.
+//
+// Rows are computed when they are sent, not queued when they fall due, so a
+// slow receiver holds no buffer: the backlog is a range of grid indexes,
+// capped at MaxBacklog. A pump runs in the caller's goroutine and starts
+// none of its own.
 type Pump struct {
-	query  Query
-	sender FrameSender
-	opts   PumpOptions
-	stats  PumpStats
+	query   Query
+	sender  PacketSender
+	opts    PumpOptions
+	encoder Encoder
+	stats   PumpStats
 }
 
 // NewPump prepares a pump of q's points into sender.
-func NewPump(q Query, sender FrameSender, opts PumpOptions) *Pump {
+func NewPump(q Query, sender PacketSender, opts PumpOptions) *Pump {
 	return &Pump{query: q, sender: sender, opts: opts.withDefaults()}
 }
 
@@ -73,34 +80,32 @@ func (p *Pump) Stats() PumpStats { return p.stats }
 // Run sends points from the first one due after now until ctx ends, and then
 // returns ctx.Err(). It returns early only with a send error. It never
 // returns nil: for Grafana, nil would end the stream for good.
+//
+// A point is sent as soon as it is due, unless a frame went out less than a
+// flush window ago: then it waits for the window to end and goes out with
+// every point due by then, or earlier if those fill a frame.
 func (p *Pump) Run(ctx context.Context) error {
-	q := p.query
-	next := q.Index(p.opts.Now()) + 1
-	include := data.IncludeAll
+	if m := p.opts.Metrics; m != nil {
+		m.ActiveStreams.Inc()
+		defer m.ActiveStreams.Dec()
+	}
+	q, clock := p.query, p.opts.Clock
+	maxRows := int64(p.opts.MaxRowsPerFrame)
+	next := q.Index(clock.Now()) + 1
 	var lastFlush time.Time
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	<-timer.C
 	for {
-		due := q.Time(next)
-		if earliest := lastFlush.Add(p.opts.MinFlushInterval); earliest.After(due) {
-			due = earliest
-		}
-		timer.Reset(due.Sub(p.opts.Now()))
+		due := dueTime(q.Time(next), lastFlush.Add(q.FlushWindow()), q.Time(next+maxRows-1))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-timer.C:
+		case <-clock.After(due.Sub(clock.Now())):
 		}
-		now := p.opts.Now()
+		now := clock.Now()
 		last := q.Index(now)
 		if last < next {
 			continue
 		}
-		if backlog := last - next + 1; backlog > int64(p.opts.MaxBacklog) {
-			p.stats.RowsDropped += backlog - int64(p.opts.MaxBacklog)
-			next = last - int64(p.opts.MaxBacklog) + 1
-		}
+		next = p.skipBacklog(next, last)
 		for next <= last {
 			// select picks at random among ready cases, and a late pump's
 			// timer is always ready: check ctx before each send, so a
@@ -108,18 +113,69 @@ func (p *Pump) Run(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			end := min(last, next+int64(p.opts.MaxRowsPerFrame)-1)
-			if err := p.sender.SendFrame(q.Frame(next, end, 1), include); err != nil {
+			end := min(last, next+maxRows-1)
+			if err := p.send(q.Frame(next, end, 1)); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				return fmt.Errorf("sending frame: %w", err)
+				return err
 			}
-			p.stats.Frames++
-			p.stats.RowsSent += end - next + 1
-			include = data.IncludeDataOnly
 			next = end + 1
 		}
 		lastFlush = now
 	}
+}
+
+// dueTime is when the next frame goes out: when its first row is due, but
+// not before the window ends, unless the frame fills up before that.
+func dueTime(firstRow, windowEnd, frameFull time.Time) time.Time {
+	if windowEnd.After(frameFull) {
+		windowEnd = frameFull
+	}
+	if windowEnd.After(firstRow) {
+		return windowEnd
+	}
+	return firstRow
+}
+
+// skipBacklog drops the due rows beyond MaxBacklog, oldest first, and
+// returns the first row to send.
+func (p *Pump) skipBacklog(next, last int64) int64 {
+	backlog := last - next + 1
+	dropped := backlog - int64(p.opts.MaxBacklog)
+	if dropped <= 0 {
+		return next
+	}
+	p.stats.RowsDropped += dropped
+	if m := p.opts.Metrics; m != nil {
+		m.RowsDropped.Add(float64(dropped))
+	}
+	if p.opts.Logger != nil {
+		p.opts.Logger.Warn("Stream fell behind; dropped its oldest rows", "dropped", dropped, "kept", p.opts.MaxBacklog)
+	}
+	return next + dropped
+}
+
+// send encodes one frame and sends it.
+func (p *Pump) send(frame *data.Frame) error {
+	start := time.Now()
+	packet, _, err := p.encoder.Encode(frame)
+	if err != nil {
+		return err
+	}
+	encoded := time.Since(start)
+	if err := p.sender.SendBytes(packet); err != nil {
+		return fmt.Errorf("sending frame: %w", err)
+	}
+	rows := int64(frame.Rows())
+	p.stats.Frames++
+	p.stats.RowsSent += rows
+	p.stats.BytesSent += int64(len(packet))
+	if m := p.opts.Metrics; m != nil {
+		m.EncodeSeconds.Observe(encoded.Seconds())
+		m.Frames.Inc()
+		m.Rows.Add(float64(rows))
+		m.Bytes.Add(float64(len(packet)))
+	}
+	return nil
 }

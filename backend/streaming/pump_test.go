@@ -3,111 +3,143 @@ package streaming_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
-// recorder is a FrameSender that keeps what it was sent.
-type recorder struct {
-	mu       sync.Mutex
-	frames   []*data.Frame
-	includes []data.FrameInclude
-	delay    time.Duration
-	err      error
-}
+// start is a virtual clock's first reading, between two grid points of
+// every step used here.
+var start = time.Date(2026, 11, 24, 12, 0, 0, 500_000, time.UTC)
 
-func (r *recorder) SendFrame(f *data.Frame, include data.FrameInclude) error {
-	time.Sleep(r.delay)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.frames = append(r.frames, f)
-	r.includes = append(r.includes, include)
-	return r.err
-}
-
-func (r *recorder) snapshot() ([]*data.Frame, []data.FrameInclude) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]*data.Frame(nil), r.frames...), append([]data.FrameInclude(nil), r.includes...)
-}
-
-// runPump runs a pump in the background and returns a function that
-// cancels it and returns Run's error.
-func runPump(q streaming.Query, r *recorder, opts streaming.PumpOptions) (*streaming.Pump, func() error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pump := streaming.NewPump(q, r, opts)
-	done := make(chan error, 1)
-	go func() { done <- pump.Run(ctx) }()
-	return pump, func() error {
-		cancel()
-		var err error
-		Eventually(done, 2*time.Second).Should(Receive(&err))
-		return err
+// expectConsecutive checks that the packets hold consecutive grid points
+// from first on, with the signal's values, and returns the next index.
+func expectConsecutive(q streaming.Query, packets []sent, first int64) int64 {
+	want := first
+	for _, p := range packets {
+		Expect(p.frame.Fields).To(HaveLen(q.SeriesCount + 1))
+		for row, t := range times(p.frame) {
+			Expect(t).To(Equal(q.Time(want)))
+			for s := range q.SeriesCount {
+				Expect(p.frame.Fields[s+1].At(row)).To(Equal(q.Value(s, want)))
+			}
+			want++
+		}
 	}
+	return want
 }
 
 var _ = Describe("Pump", func() {
-	It("sends the schema once, then data, with consecutive grid points and the signal's values", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 20; q.SeriesCount = 2 })
-		start := time.Now()
-		r := &recorder{}
-		_, stop := runPump(q, r, streaming.PumpOptions{})
-		Eventually(func() int { f, _ := r.snapshot(); return len(f) }, 5*time.Second).Should(BeNumerically(">=", 4))
-		Expect(stop()).To(MatchError(context.Canceled))
-
-		frames, includes := r.snapshot()
-		Expect(includes[0]).To(Equal(data.IncludeAll))
-		for _, inc := range includes[1:] {
-			Expect(inc).To(Equal(data.IncludeDataOnly))
+	It("sends the schema once, then data only, with consecutive points and the signal's values", func() {
+		q := query(streaming.KindSine, func(q *streaming.Query) { q.StepMs = 7; q.SeriesCount = 3 })
+		_, packets := runVirtual(q, start, 20, streaming.PumpOptions{})
+		Expect(packets[0].withSchema).To(BeTrue())
+		for _, p := range packets[1:] {
+			Expect(p.withSchema).To(BeFalse())
 		}
-		want := q.Index(start) + 1
-		for _, f := range frames {
-			Expect(f.Fields).To(HaveLen(3))
-			for row, t := range times(f) {
-				Expect(q.Index(t)).To(Equal(want))
-				Expect(t).To(Equal(q.Time(want)))
-				Expect(f.Fields[1].At(row)).To(Equal(q.Value(0, want)))
-				Expect(f.Fields[2].At(row)).To(Equal(q.Value(1, want)))
-				want++
+		expectConsecutive(q, packets, q.Index(start)+1)
+	})
+
+	It("sends each point of a slow signal at its own time, alone", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1000 })
+		_, packets := runVirtual(q, start, 5, streaming.PumpOptions{})
+		for _, p := range packets {
+			Expect(p.frame.Rows()).To(Equal(1))
+			Expect(p.at).To(Equal(times(p.frame)[0]))
+		}
+	})
+
+	It("sends a fast signal as one frame per flush window, no point waiting longer than the window", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1; q.FlushMs = 100 })
+		_, packets := runVirtual(q, start, 12, streaming.PumpOptions{})
+		Expect(packets[0].frame.Rows()).To(Equal(1), "the first point goes out at once")
+		for i, p := range packets[1:] {
+			Expect(p.frame.Rows()).To(Equal(100))
+			Expect(p.at.Sub(packets[i].at)).To(Equal(q.FlushWindow()))
+		}
+		for _, p := range packets {
+			for _, t := range times(p.frame) {
+				Expect(p.at.Sub(t)).To(BeNumerically("<=", q.FlushWindow()))
 			}
 		}
+		expectConsecutive(q, packets, q.Index(start)+1)
 	})
 
-	It("batches fast signals into few frames", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1 })
-		r := &recorder{}
-		pump, stop := runPump(q, r, streaming.PumpOptions{MinFlushInterval: 100 * time.Millisecond})
-		Eventually(func() int { f, _ := r.snapshot(); return len(f) }, 5*time.Second).Should(BeNumerically(">=", 3))
-		Expect(stop()).To(MatchError(context.Canceled))
-		stats := pump.Stats()
-		Expect(stats.RowsSent).To(BeNumerically(">", 3*stats.Frames), "rows per frame")
-		frames, _ := r.snapshot()
-		for _, f := range frames[1:] {
-			Expect(f.Rows()).To(BeNumerically(">", 1))
+	It("sends a frame early when it fills up within the window", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1; q.FlushMs = streaming.MaxFlushMs })
+		_, packets := runVirtual(q, start, 6, streaming.PumpOptions{MaxRowsPerFrame: 50})
+		for _, p := range packets[1:] {
+			Expect(p.frame.Rows()).To(Equal(50))
+			rows := times(p.frame)
+			Expect(p.at).To(Equal(rows[len(rows)-1]), "sent when its last row fell due")
 		}
+		expectConsecutive(q, packets, q.Index(start)+1)
 	})
 
-	It("drops and counts the oldest points when the sender is slower than the signal", func() {
+	It("drops and counts the oldest rows after the receiver fell behind, and sends the newest in bounded frames", func() {
 		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1 })
-		r := &recorder{delay: 150 * time.Millisecond}
-		pump, stop := runPump(q, r, streaming.PumpOptions{MaxBacklog: 20, MaxRowsPerFrame: 8})
-		Eventually(func() int { f, _ := r.snapshot(); return len(f) }, 5*time.Second).Should(BeNumerically(">=", 8))
-		Expect(stop()).To(MatchError(context.Canceled))
+		opts := streaming.PumpOptions{MaxBacklog: 500, MaxRowsPerFrame: 64}
+		stall := func(n int, clock *virtualClock) {
+			if n == 1 {
+				clock.now = clock.now.Add(time.Hour) // the receiver took an hour
+			}
+		}
+		pump, packets := runVirtual(q, start, 1+8, opts, stall)
+		stalledAt := packets[0].at.Add(time.Hour)
+		lastDue := q.Index(stalledAt)
 		stats := pump.Stats()
+		Expect(stats.RowsDropped).To(Equal(lastDue - (q.Index(start) + 1) - int64(opts.MaxBacklog)))
+		caughtUp := packets[1:]
+		for _, p := range caughtUp {
+			Expect(p.frame.Rows()).To(BeNumerically("<=", 64))
+		}
+		Expect(expectConsecutive(q, caughtUp, lastDue-int64(opts.MaxBacklog)+1)).To(Equal(lastDue + 1))
+		Expect(stats.RowsSent).To(Equal(int64(1 + opts.MaxBacklog)))
+	})
+
+	It("counts frames, rows, bytes and drops in its stats and metrics, and the stream while it runs", func() {
+		reg := prometheus.NewRegistry()
+		metrics, err := streaming.NewMetrics(reg)
+		Expect(err).NotTo(HaveOccurred())
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1 })
+		var activeWhileRunning float64
+		probe := func(n int, clock *virtualClock) {
+			activeWhileRunning = testutil.ToFloat64(metrics.ActiveStreams)
+			if n == 2 {
+				clock.now = clock.now.Add(time.Minute)
+			}
+		}
+		pump, packets := runVirtual(q, start, 40, streaming.PumpOptions{Metrics: metrics, MaxBacklog: 1000}, probe)
+		stats := pump.Stats()
+		var rows, bytes int64
+		for _, p := range packets {
+			rows += int64(p.frame.Rows())
+			bytes += int64(p.bytes)
+		}
+		Expect(stats).To(Equal(streaming.PumpStats{Frames: 40, RowsSent: rows, RowsDropped: stats.RowsDropped, BytesSent: bytes}))
 		Expect(stats.RowsDropped).To(BeNumerically(">", 0))
-		frames, _ := r.snapshot()
-		var rows int64
-		for _, f := range frames {
-			Expect(f.Rows()).To(BeNumerically("<=", 8))
-			rows += int64(f.Rows())
-		}
-		Expect(rows).To(Equal(stats.RowsSent))
+		Expect(activeWhileRunning).To(Equal(1.0))
+		Expect(testutil.ToFloat64(metrics.ActiveStreams)).To(Equal(0.0))
+		Expect(testutil.ToFloat64(metrics.Frames)).To(Equal(40.0))
+		Expect(testutil.ToFloat64(metrics.Rows)).To(Equal(float64(rows)))
+		Expect(testutil.ToFloat64(metrics.Bytes)).To(Equal(float64(bytes)))
+		Expect(testutil.ToFloat64(metrics.RowsDropped)).To(Equal(float64(stats.RowsDropped)))
+		Expect(testutil.CollectAndCount(metrics.EncodeSeconds)).To(Equal(1))
+	})
+
+	It("shares its metrics between registrations with one registry", func() {
+		reg := prometheus.NewRegistry()
+		first, err := streaming.NewMetrics(reg)
+		Expect(err).NotTo(HaveOccurred())
+		second, err := streaming.NewMetrics(reg)
+		Expect(err).NotTo(HaveOccurred())
+		second.Frames.Inc()
+		Expect(testutil.ToFloat64(first.Frames)).To(Equal(1.0))
 	})
 
 	It("returns the send error, never nil", func() {
@@ -117,12 +149,28 @@ var _ = Describe("Pump", func() {
 		Expect(err).To(MatchError(ContainSubstring("client gone")))
 	})
 
+	It("streams on the wall clock by default", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 20 })
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &recorder{onSend: func(n int) {
+			if n == 3 {
+				cancel()
+			}
+		}}
+		before := time.Now()
+		Expect(streaming.NewPump(q, r, streaming.PumpOptions{}).Run(ctx)).To(MatchError(context.Canceled))
+		packets := r.snapshot()
+		Expect(packets).To(HaveLen(3))
+		Expect(times(packets[0].frame)[0]).To(BeTemporally(">", before))
+		expectConsecutive(q, packets, q.Index(times(packets[0].frame)[0]))
+	})
+
 	It("returns ctx.Err() promptly when cancelled while waiting for a slow signal", func() {
 		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = streaming.MaxStepMs })
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
 		r := &recorder{}
-		_, stop := runPump(q, r, streaming.PumpOptions{})
-		Expect(stop()).To(MatchError(context.Canceled))
-		frames, _ := r.snapshot()
-		Expect(frames).To(BeEmpty())
+		Expect(streaming.NewPump(q, r, streaming.PumpOptions{}).Run(ctx)).To(MatchError(context.DeadlineExceeded))
+		Expect(r.snapshot()).To(BeEmpty())
 	})
 })

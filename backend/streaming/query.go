@@ -19,6 +19,7 @@ type Query struct {
 	Offset        float64 `json:"offset"`
 	Seed          int64   `json:"seed"`
 	SeriesCount   int     `json:"seriesCount"`
+	FlushMs       int64   `json:"flushMs"`
 }
 
 // DefaultQuery is what a query with nothing but a refId asks for.
@@ -31,11 +32,16 @@ func DefaultQuery() Query {
 		Offset:      DefaultOffset,
 		Seed:        DefaultSeed,
 		SeriesCount: DefaultSeriesCount,
+		FlushMs:     DefaultFlushMs,
 	}
 }
 
 // Step is the time between two points.
 func (q Query) Step() time.Duration { return time.Duration(q.StepMs) * time.Millisecond }
+
+// FlushWindow is the longest a due point waits before it is sent: the
+// stream sends at most one frame per window, holding every point due in it.
+func (q Query) FlushWindow() time.Duration { return time.Duration(q.FlushMs) * time.Millisecond }
 
 // ParseQuery reads a query's JSON as Grafana sends it. Fields Pulse does not
 // know (refId, datasource, intervalMs, …) are ignored; absent or null fields
@@ -59,6 +65,7 @@ func ParseQuery(raw []byte) (Query, error) {
 	r.integer("seed", &q.Seed)
 	series := int64(q.SeriesCount)
 	r.integer("seriesCount", &series)
+	r.integer("flushMs", &q.FlushMs)
 	if r.err != nil {
 		return Query{}, r.err
 	}
@@ -86,6 +93,7 @@ func (q Query) Validate() error {
 		{"offset", q.Offset, MinOffset, MaxOffset},
 		{"seed", float64(q.Seed), MinSeed, MaxSeed},
 		{"seriesCount", float64(q.SeriesCount), MinSeriesCount, MaxSeriesCount},
+		{"flushMs", float64(q.FlushMs), MinFlushMs, MaxFlushMs},
 	}
 	for _, c := range checks {
 		if !(c.value >= c.min && c.value <= c.max) {

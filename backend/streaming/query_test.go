@@ -32,11 +32,11 @@ var _ = Describe("ParseQuery", func() {
 		q, err := streaming.ParseQuery([]byte(`{
 			"refId":"B","datasource":{"uid":"x"},"intervalMs":15000,"maxDataPoints":900,
 			"withStreaming":true,"kind":"sine","stepMs":250,"periodMs":5000,
-			"amplitude":2.5,"offset":-3,"seed":7,"seriesCount":4}`))
+			"amplitude":2.5,"offset":-3,"seed":7,"seriesCount":4,"flushMs":250}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(q).To(Equal(streaming.Query{
 			WithStreaming: true, Kind: streaming.KindSine, StepMs: 250, PeriodMs: 5000,
-			Amplitude: 2.5, Offset: -3, Seed: 7, SeriesCount: 4,
+			Amplitude: 2.5, Offset: -3, Seed: 7, SeriesCount: 4, FlushMs: 250,
 		}))
 	})
 

@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { DataSource } from '../datasource';
@@ -49,6 +49,19 @@ describe('QueryEditor', () => {
   it('shows the period only for periodic kinds', () => {
     setup({ kind: 'counter' });
     expect(screen.queryByLabelText('Period (ms)')).not.toBeInTheDocument();
+  });
+
+  it('shows the flush window only for a streaming query, and commits it', async () => {
+    setup({ ...DEFAULT_QUERY, withStreaming: false });
+    expect(screen.queryByLabelText('Flush (ms)')).not.toBeInTheDocument();
+    cleanup();
+    const { onChange, user } = setup({ ...DEFAULT_QUERY, withStreaming: true });
+    const flush = screen.getByLabelText('Flush (ms)');
+    expect(flush).toHaveValue(100);
+    await user.clear(flush);
+    await user.type(flush, '250');
+    await user.tab();
+    expect(emitted(onChange)).toEqual([{ refId: 'A', ...DEFAULT_QUERY, withStreaming: true, flushMs: 250 }]);
   });
 
   it('commits a number in bounds on blur', async () => {

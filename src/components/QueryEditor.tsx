@@ -29,6 +29,11 @@ const NUMBER_FIELDS: Array<{ field: NumericQueryField; label: string; tooltip: s
   },
   { field: 'offset', label: 'Offset', tooltip: 'The value the signal moves around.' },
   { field: 'seed', label: 'Seed', tooltip: 'Picks another random walk and shifts the phase of the periodic kinds.' },
+  {
+    field: 'flushMs',
+    label: 'Flush (ms)',
+    tooltip: 'The longest a new point waits before it is pushed: points due within one window go out together.',
+  },
 ];
 
 /** Edits one Pulse query; every committed change runs the query. */
@@ -82,7 +87,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           .filter(({ field }) => periodic || field !== 'periodMs')
           .map(numberField)}
       </InlineFieldRow>
-      <InlineFieldRow>{NUMBER_FIELDS.slice(3).map(numberField)}</InlineFieldRow>
+      <InlineFieldRow>
+        {NUMBER_FIELDS.slice(3)
+          .filter(({ field }) => query.withStreaming === true || field !== 'flushMs')
+          .map(numberField)}
+      </InlineFieldRow>
       {problems.length > 0 && (
         <Alert severity="error" title="The backend will refuse this query" data-testid="pulse-query-problems">
           {problems.join('; ')}

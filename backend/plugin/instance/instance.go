@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
@@ -20,6 +21,8 @@ type Instance struct {
 	// settingsErr is kept rather than returned from New, so that health
 	// checks and queries can say in plain words what is wrong.
 	settingsErr error
+	// metrics are shared by every instance of the process.
+	metrics *streaming.Metrics
 }
 
 // The SDK dispatches by interface: an instance missing one of these would
@@ -31,11 +34,14 @@ var (
 	_ instancemgmt.Instance      = (*Instance)(nil)
 )
 
-// New is the SDK's instance factory. It never fails: bad settings are
-// reported by CheckHealth and by every query.
-func New(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	settings, err := ParseSettings(s.JSONData)
-	return &Instance{uid: s.UID, settings: settings, settingsErr: err}, nil
+// Factory is the SDK's instance factory. Its instances count their streams
+// in metrics (nil: nowhere). It never fails: bad settings are reported by
+// CheckHealth and by every query.
+func Factory(metrics *streaming.Metrics) datasource.InstanceFactoryFunc {
+	return func(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+		settings, err := ParseSettings(s.JSONData)
+		return &Instance{uid: s.UID, settings: settings, settingsErr: err, metrics: metrics}, nil
+	}
 }
 
 // limits returns the settings' limits, or the settings' error.

@@ -5,9 +5,21 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
+
+// testMetrics are the metrics of every instance the specs make, in a
+// registry of their own.
+var testMetrics *streaming.Metrics
 
 func TestInstance(t *testing.T) {
 	RegisterFailHandler(Fail)
+	var err error
+	testMetrics, err = streaming.NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
 	RunSpecs(t, "Plugin instance")
 }

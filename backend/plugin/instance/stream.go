@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
@@ -13,19 +15,26 @@ import (
 // SubscribeStream admits a viewer to a channel only when its path decodes to
 // a query this data source would run: NotFound for paths Pulse never
 // writes, PermissionDenied for well-formed paths beyond the bounds or the
-// settings' limits.
+// settings' limits. An admitted viewer gets the schema and the newest rows
+// at once, so a panel joining a running stream is filled before the
+// stream's next frame.
 func (i *Instance) SubscribeStream(ctx context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
-	_, err := i.streamQuery(req.Path)
+	logger := backend.Logger.FromContext(ctx).With("channel", req.Path)
+	q, err := i.streamQuery(req.Path)
 	switch {
 	case err == nil:
-		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
 	case errors.Is(err, streaming.ErrMalformed):
-		backend.Logger.FromContext(ctx).Debug("Refused an unknown channel path", "path", req.Path, "error", err)
+		logger.Debug("Refused an unknown channel path", "error", err)
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
 	default:
-		backend.Logger.FromContext(ctx).Debug("Refused a channel path", "path", req.Path, "error", err)
+		logger.Debug("Refused a channel path", "error", err)
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
 	}
+	initial, err := backend.NewInitialFrame(q.Recent(time.Now(), streaming.InitialRows), data.IncludeAll)
+	if err != nil {
+		return nil, fmt.Errorf("channel %q: initial data: %w", req.Path, err)
+	}
+	return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK, InitialData: initial}, nil
 }
 
 // PublishStream is refused: Pulse's channels are written by Pulse only.
@@ -43,10 +52,10 @@ func (i *Instance) RunStream(ctx context.Context, req *backend.RunStreamRequest,
 		return fmt.Errorf("channel %q: %w", req.Path, err)
 	}
 	logger.Debug("Stream started")
-	pump := streaming.NewPump(q, sender, streaming.PumpOptions{})
+	pump := streaming.NewPump(q, sender, streaming.PumpOptions{Metrics: i.metrics, Logger: logger})
 	err = pump.Run(ctx)
 	stats := pump.Stats()
-	logger.Debug("Stream ended", "reason", err, "frames", stats.Frames, "rows", stats.RowsSent, "dropped", stats.RowsDropped)
+	logger.Debug("Stream ended", "reason", err, "frames", stats.Frames, "rows", stats.RowsSent, "bytes", stats.BytesSent, "dropped", stats.RowsDropped)
 	return err
 }
 

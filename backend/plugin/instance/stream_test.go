@@ -6,8 +6,12 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // packets is a StreamPacketSender that hands packets to a channel.
@@ -41,6 +45,47 @@ var _ = Describe("Streams", func() {
 		Entry("wider than the settings allow", `{"maxSeries":2}`, "v1/sine/n=3", backend.SubscribeStreamStatusPermissionDenied),
 		Entry("invalid settings", `{"maxSeries":0}`, "v1/sine", backend.SubscribeStreamStatusPermissionDenied),
 	)
+
+	It("gives an admitted viewer the schema and the newest rows at once", func() {
+		before := time.Now()
+		resp, err := newInstance(`{}`).SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{Path: "v1/counter/s=10/n=2"})
+		after := time.Now()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Status).To(Equal(backend.SubscribeStreamStatusOK))
+		Expect(resp.InitialData).NotTo(BeNil())
+		frame := &data.Frame{}
+		Expect(json.Unmarshal(resp.InitialData.Data(), frame)).To(Succeed())
+		Expect(frame.Fields).To(HaveLen(3))
+		Expect(frame.Rows()).To(Equal(streaming.InitialRows))
+		q, err := streaming.ParsePath("v1/counter/s=10/n=2")
+		Expect(err).NotTo(HaveOccurred())
+		newest := frame.Fields[0].At(frame.Rows() - 1).(time.Time)
+		Expect(q.Index(newest)).To(BeNumerically(">=", q.Index(before)))
+		Expect(q.Index(newest)).To(BeNumerically("<=", q.Index(after)))
+		Expect(frame.Fields[1].At(frame.Rows() - 1)).To(Equal(q.Value(0, q.Index(newest))))
+	})
+
+	It("gives a refused viewer no data", func() {
+		resp, err := newInstance(`{}`).SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{Path: "v1/sine/s=0"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.InitialData).To(BeNil())
+	})
+
+	It("counts its streams in the process's metrics", func() {
+		frames := func() float64 { return testutil.ToFloat64(testMetrics.Frames) }
+		before := frames()
+		ctx, cancel := context.WithCancel(context.Background())
+		out := make(packets, 100)
+		done := make(chan error, 1)
+		go func() {
+			done <- newInstance(`{}`).RunStream(ctx, &backend.RunStreamRequest{Path: "v1/counter/s=10"}, backend.NewStreamSender(out))
+		}()
+		Eventually(out, 5*time.Second).Should(Receive())
+		Eventually(out, 5*time.Second).Should(Receive())
+		cancel()
+		Eventually(done, time.Second).Should(Receive())
+		Expect(frames()).To(BeNumerically(">=", before+2))
+	})
 
 	It("denies publishing", func() {
 		resp, err := newInstance(`{}`).PublishStream(context.Background(), &backend.PublishStreamRequest{Path: "v1/sine", Data: json.RawMessage(`{}`)})
