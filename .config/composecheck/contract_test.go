@@ -20,7 +20,7 @@ func loadRepoContract(t *testing.T) *Contract {
 // the document's layout cannot silently empty the contract.
 func TestContractIsReadFromTheDocs(t *testing.T) {
 	c := loadRepoContract(t)
-	wantQuery := []string{"amplitude", "kind", "offset", "periodMs", "seed", "seriesCount", "stepMs", "withStreaming"}
+	wantQuery := []string{"amplitude", "flushMs", "kind", "offset", "periodMs", "seed", "seriesCount", "stepMs", "withStreaming"}
 	if got := sortedKeys(c.Query); !slices.Equal(got, wantQuery) {
 		t.Errorf("query fields %v, want %v", got, wantQuery)
 	}

@@ -3,6 +3,8 @@ package instance_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -85,6 +87,24 @@ var _ = Describe("Streams", func() {
 		cancel()
 		Eventually(done, time.Second).Should(Receive())
 		Expect(frames()).To(BeNumerically(">=", before+2))
+	})
+
+	It("leaves no goroutine behind when its streams end", func() {
+		baseline := runtime.NumGoroutine()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 20)
+		inst := newInstance(`{}`)
+		for i := range 20 {
+			out := make(packets, 1000)
+			path := fmt.Sprintf("v1/counter/s=5/r=%d", i+1)
+			go func() { done <- inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
+		}
+		Eventually(runtime.NumGoroutine).Should(BeNumerically(">=", baseline+20))
+		cancel()
+		for range 20 {
+			Eventually(done, time.Second).Should(Receive(MatchError(context.Canceled)))
+		}
+		Eventually(runtime.NumGoroutine, time.Second).Should(BeNumerically("<=", baseline))
 	})
 
 	It("denies publishing", func() {
