@@ -55,6 +55,7 @@ test('the editors emit only queries and settings within bounds', async ({ page }
   await expect(page.getByTestId('pulse-query-problems')).toContainText('seriesCount must be between 1 and 4');
   await enter(page, 'Series', '3');
   await expect(page.getByTestId('pulse-query-problems')).toHaveCount(0);
+  await enter(page, 'Flush (ms)', '250');
   await enter(page, 'Minimum step (ms)', '0');
   expect(await json(page, 'emitted-options')).toEqual({ maxSeries: 4, minStepMs: 1 });
 
@@ -68,14 +69,15 @@ test('the editors emit only queries and settings within bounds', async ({ page }
     offset: 0,
     seed: 0,
     seriesCount: 3,
+    flushMs: 250,
   });
-  await expect(page.getByTestId('run-count')).toHaveText('7');
+  await expect(page.getByTestId('run-count')).toHaveText('8');
   // Leave no field focused, so no tooltip covers the final picture.
   await page.getByRole('heading', { name: 'Last emitted' }).click();
   await page.screenshot({ path: path.join(SHOTS, 'editors.png'), fullPage: true });
 
   expect(problems).toEqual([]);
   console.log(
-    `browser-check: PASS (editors rendered, 7 query runs, screenshots in ${path.relative(process.cwd(), SHOTS)})`
+    `browser-check: PASS (editors rendered, 8 query runs, screenshots in ${path.relative(process.cwd(), SHOTS)})`
   );
 });
