@@ -44,9 +44,7 @@ func (q Query) Frame(first, last, stride int64) *data.Frame {
 	fields = append(fields, data.NewField(TimeField, nil, times))
 	for s := range q.SeriesCount {
 		values := make([]float64, rows)
-		for r := range values {
-			values[r] = q.Value(s, first+int64(r)*stride)
-		}
+		q.fillValues(s, first, stride, values)
 		fields = append(fields, data.NewField(ValueField, q.SeriesLabels(s), values))
 	}
 	return data.NewFrame("", fields...)

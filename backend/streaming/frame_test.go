@@ -1,6 +1,7 @@
 package streaming_test
 
 import (
+	"math/rand/v2"
 	"path/filepath"
 	"time"
 
@@ -92,6 +93,21 @@ var _ = Describe("Frames", func() {
 		Expect(f.Rows()).To(Equal(0))
 		Expect(f.Fields).To(HaveLen(2))
 		Expect(q.Backfill(base.Add(time.Hour), base, 100).Rows()).To(Equal(0))
+	})
+
+	It("holds exactly Value's numbers for every kind, start and stride", func() {
+		r := rand.New(rand.NewPCG(3, 4))
+		for range 500 {
+			q := randomQuery(r)
+			first := r.Int64N(1<<42) - 1<<41
+			stride := 1 + r.Int64N(int64(1)<<r.IntN(40))
+			f := q.Frame(first, first+int64(r.IntN(60))*stride, stride)
+			for s := range q.SeriesCount {
+				for row := range f.Rows() {
+					Expect(f.Fields[s+1].At(row)).To(Equal(q.Value(s, first+int64(row)*stride)), "%+v series %d row %d", q, s, row)
+				}
+			}
+		}
 	})
 
 	It("gives a late subscriber the newest rows, ending where the stream continues", func() {

@@ -10,19 +10,50 @@ const goldenFraction = 0.6180339887498949
 // series (0-based) and n: the backfill, the stream and every restart agree.
 func (q Query) Value(series int, n int64) float64 {
 	switch q.Kind {
-	case KindSine:
-		return q.Offset + q.Amplitude*math.Sin(2*math.Pi*q.cyclePosition(series, n))
-	case KindSquare:
-		if q.cyclePosition(series, n) < 0.5 {
-			return q.Offset + q.Amplitude
-		}
-		return q.Offset - q.Amplitude
-	case KindSawtooth:
-		return q.Offset + q.Amplitude*(2*q.cyclePosition(series, n)-1)
+	case KindSine, KindSquare, KindSawtooth:
+		return q.periodicValue(q.cyclePosition(series, n))
 	case KindCounter:
 		return q.Offset + q.Amplitude*float64(n)
 	default:
 		return q.Offset + q.Amplitude*walk(q.walkKey(series), n)
+	}
+}
+
+// fillValues writes series' values at grid indexes first, first+stride, …
+// into dst: the same numbers as Value, bit for bit, but a periodic kind
+// steps its position through the cycle in integers instead of dividing
+// for every point, which makes a stream's frames several times cheaper.
+func (q Query) fillValues(series int, first, stride int64, dst []float64) {
+	switch q.Kind {
+	case KindSine, KindSquare, KindSawtooth:
+		phase := q.Phase(series)
+		t := mulMod(first, q.StepMs, q.PeriodMs)
+		dt := mulMod(stride, q.StepMs, q.PeriodMs)
+		for i := range dst {
+			dst[i] = q.periodicValue(cycleFraction(t, q.PeriodMs, phase))
+			if t += dt; t >= q.PeriodMs {
+				t -= q.PeriodMs
+			}
+		}
+	default:
+		for i := range dst {
+			dst[i] = q.Value(series, first+int64(i)*stride)
+		}
+	}
+}
+
+// periodicValue is a periodic kind's value at position x in its cycle.
+func (q Query) periodicValue(x float64) float64 {
+	switch q.Kind {
+	case KindSine:
+		return q.Offset + q.Amplitude*math.Sin(2*math.Pi*x)
+	case KindSquare:
+		if x < 0.5 {
+			return q.Offset + q.Amplitude
+		}
+		return q.Offset - q.Amplitude
+	default:
+		return q.Offset + q.Amplitude*(2*x-1)
 	}
 }
 
@@ -37,8 +68,12 @@ func (q Query) Phase(series int) float64 {
 // [0, 1). The time is reduced modulo the period in integers first, so the
 // position stays exact for times far from the epoch.
 func (q Query) cyclePosition(series int, n int64) float64 {
-	t := mulMod(n, q.StepMs, q.PeriodMs)
-	p := float64(t)/float64(q.PeriodMs) + q.Phase(series)
+	return cycleFraction(mulMod(n, q.StepMs, q.PeriodMs), q.PeriodMs, q.Phase(series))
+}
+
+// cycleFraction is frac(t/period + phase) for t in [0, period).
+func cycleFraction(t, period int64, phase float64) float64 {
+	p := float64(t)/float64(period) + phase
 	return p - math.Floor(p)
 }
 

@@ -1,0 +1,49 @@
+package streaming_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// benchFrame is one flush window of a 1 kHz, 8-series sine: 100 rows.
+func benchFrame() *data.Frame {
+	q := streaming.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	first := q.Index(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	return q.Frame(first, first+99, 1)
+}
+
+// BenchmarkEncoder is the Encoder's cost per frame after the first.
+func BenchmarkEncoder(b *testing.B) {
+	f := benchFrame()
+	var e streaming.Encoder
+	for b.Loop() {
+		if _, _, err := e.Encode(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFrameToJSONDataOnly is the SDK's own data-only encoding of the
+// same frame: the floor the Encoder is measured against.
+func BenchmarkFrameToJSONDataOnly(b *testing.B) {
+	f := benchFrame()
+	for b.Loop() {
+		if _, err := data.FrameToJSON(f, data.IncludeDataOnly); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFrame is the cost of computing the frame's rows.
+func BenchmarkFrame(b *testing.B) {
+	q := streaming.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	for b.Loop() {
+		q.Frame(0, 99, 1)
+	}
+}
