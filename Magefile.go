@@ -101,10 +101,55 @@ func Compose() error {
 	return sh.RunV("bash", "scripts/validate-compose.sh")
 }
 
-// Verify runs the whole test suite: Go vet and specs, the frontend's checks,
-// the browser check and the compose validation. This is what CI runs.
+// Verify runs the whole test suite: the workflow lint, Go vet and specs,
+// the frontend's checks, the six binaries packaged into the catalog archives
+// and checked, the browser check and the compose validation. This is what
+// CI runs.
 func Verify() {
-	mg.SerialDeps(Vet, Test, Frontend, Browser, Compose)
+	mg.SerialDeps(Actionlint, Vet, Test, Frontend, BuildAll, Package, CheckPackage, Browser, Compose)
+}
+
+// Actionlint lints the GitHub workflows in .github/workflows; any finding
+// fails. It runs shellcheck over run: scripts where shellcheck is installed.
+func Actionlint() error {
+	var files []string
+	for _, pattern := range []string{"*.yml", "*.yaml"} {
+		found, err := filepath.Glob(filepath.Join(".github", "workflows", pattern))
+		if err != nil {
+			return err
+		}
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no workflows in .github/workflows")
+	}
+	return sh.RunV("go", append([]string{"tool", "actionlint"}, files...)...)
+}
+
+// Package zips the built plugin (npm run build and BuildAll first) into
+// build/: <id>-<version>.zip for every platform and
+// <id>-<version>.<os>_<arch>.zip for each, with a .sha256 beside each zip.
+// With GRAFANA_ACCESS_POLICY_TOKEN set it signs every archive first.
+func Package() error {
+	return pulseRelease("package", "-dist", "dist", "-out", "build")
+}
+
+// CheckPackage applies the offline catalog rules to every zip in build/
+// against package.json's version; a failure names the rules broken.
+func CheckPackage() error {
+	return pulseRelease("check")
+}
+
+// CheckTag fails unless tag is v + the version of package.json and
+// plugin.json (src/ and, once built, dist/): go tool mage checkTag v0.1.0.
+func CheckTag(tag string) error {
+	return pulseRelease("check-tag", tag)
+}
+
+// ReleaseNotes writes the tag's CHANGELOG.md section to
+// build/release-notes.md: go tool mage releaseNotes v0.1.0.
+func ReleaseNotes(tag string) error {
+	return pulseRelease("notes", "-o", filepath.Join("build", "release-notes.md"), tag)
 }
 
 // Tail builds the plugin and prints a live stream from it in the terminal;
@@ -116,6 +161,14 @@ func Tail() error {
 		args = append(args, "-query", q)
 	}
 	return runIn("backend/plugin", "go", args...)
+}
+
+// pulseRelease runs cmd/pulse-release, the packaging and release checks
+// (internal/catalog, internal/release). It is run rather than imported so
+// that the Dockerfile, which compiles this magefile for BuildAll, needs no
+// more than the backend sources.
+func pulseRelease(args ...string) error {
+	return sh.RunV("go", append([]string{"run", "./cmd/pulse-release"}, args...)...)
 }
 
 // hostBinary is the name the SDK's build gives this machine's binary.

@@ -5,6 +5,8 @@ export default [
   {
     ignores: [
       '**/dist/',
+      // Catalog archives and their staging trees (go tool mage package): built code.
+      'build/',
       '**/node_modules/',
       'coverage/',
       'test-results/',
