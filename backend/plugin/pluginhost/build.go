@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -25,11 +26,19 @@ type BuildOptions struct {
 	// Race builds the plugin with the race detector, so that a data race in
 	// the plugin shows up in its stderr while a suite drives it.
 	Race bool
+	// Package is the main package to build instead of the plugin's: an
+	// import path, or a directory relative to ModuleDir such as
+	// "./bench/refplugin". Its binary is named after the package's last path
+	// element with the same _<GOOS>_<GOARCH> suffix, so it never passes for
+	// the plugin. Empty builds the plugin. Locate, which prefers the binary
+	// PULSE_PLUGIN_BINARY names, is for the plugin only: call Build for
+	// another package.
+	Package string
 }
 
-// Build compiles the plugin's main package with `go build` for this host's
-// GOOS and GOARCH and returns the binary's path. A failed build's error
-// carries the go command's output. Every call builds, so a
+// Build compiles the plugin's main package (or opts.Package) with `go build`
+// for this host's GOOS and GOARCH and returns the binary's path. A failed
+// build's error carries the go command's output. Every call builds, so a
 // test never runs a stale binary; the go build cache keeps it quick.
 func Build(ctx context.Context, opts BuildOptions) (string, error) {
 	moduleDir := opts.ModuleDir
@@ -46,7 +55,7 @@ func Build(ctx context.Context, opts BuildOptions) (string, error) {
 			return "", fmt.Errorf("creating a directory for the plugin binary: %w", err)
 		}
 	}
-	out, err := filepath.Abs(filepath.Join(outDir, HostBinaryName()))
+	out, err := filepath.Abs(filepath.Join(outDir, buildBinaryName(opts.Package)))
 	if err != nil {
 		return "", err
 	}
@@ -54,7 +63,7 @@ func Build(ctx context.Context, opts BuildOptions) (string, error) {
 	if opts.Race {
 		args = append(args, "-race")
 	}
-	args = append(args, ".")
+	args = append(args, buildTarget(opts.Package))
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = moduleDir
 	cmd.Env = append(os.Environ(), "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
@@ -63,6 +72,28 @@ func Build(ctx context.Context, opts BuildOptions) (string, error) {
 		return "", fmt.Errorf("go %s in %s: %w\n%s", strings.Join(args, " "), moduleDir, err, output)
 	}
 	return out, nil
+}
+
+// buildTarget is the package argument of go build: the plugin's main
+// package, the module root, unless another one is asked for.
+func buildTarget(pkg string) string {
+	if pkg == "" {
+		return "."
+	}
+	return pkg
+}
+
+// buildBinaryName is the file name Build writes: the plugin's name, or the
+// other package's last path element with the platform suffix.
+func buildBinaryName(pkg string) string {
+	if pkg == "" {
+		return HostBinaryName()
+	}
+	name := path.Base(filepath.ToSlash(pkg)) + "_" + runtime.GOOS + "_" + runtime.GOARCH
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return name
 }
 
 // ModuleDir finds the plugin module's root directory: first beside this

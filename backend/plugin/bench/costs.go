@@ -1,0 +1,69 @@
+package bench
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// RowCosts are the per-row costs of the steps the designs take, timed in
+// this process without gRPC: they explain a throughput ratio, they are not
+// part of it.
+type RowCosts struct {
+	Query streaming.Query
+	// Generate is building one of Pulse's frames (q.Frame, FrameRows rows),
+	// per row.
+	Generate time.Duration
+	// PulseEncode is Pulse's Encoder on such a frame, data only, per row.
+	PulseEncode time.Duration
+	// SDKEncode is data.FrameToJSON on such a frame, data only, per row:
+	// all the SDK limit does before sending.
+	SDKEncode time.Duration
+	// TutorialGenerate and TutorialEncode are the tutorial loop's steps for
+	// one row: a one-row frame, encoded with its schema.
+	TutorialGenerate, TutorialEncode time.Duration
+}
+
+// MeasureRowCosts times each step of the designs on q for about budget
+// each.
+func MeasureRowCosts(q streaming.Query, budget time.Duration) RowCosts {
+	rows := FrameRows(q)
+	first := q.Index(time.Now()) + 1
+	frame := q.Frame(first, first+rows-1, 1)
+	oneRow := q.Frame(first, first, 1)
+	var encoder streaming.Encoder
+	// The encoder's first frame carries the schema; the ones timed do not.
+	_, _, _ = encoder.Encode(frame)
+	perRow := func(d time.Duration) time.Duration { return d / time.Duration(rows) }
+	return RowCosts{
+		Query: q,
+		Generate: perRow(timePerCall(budget, func(i int64) {
+			start := first + i*rows
+			q.Frame(start, start+rows-1, 1)
+		})),
+		PulseEncode: perRow(timePerCall(budget, func(int64) { _, _, _ = encoder.Encode(frame) })),
+		SDKEncode:   perRow(timePerCall(budget, func(int64) { _, _ = data.FrameToJSON(frame, data.IncludeDataOnly) })),
+		TutorialGenerate: timePerCall(budget, func(i int64) {
+			q.Frame(first+i, first+i, 1)
+		}),
+		TutorialEncode: timePerCall(budget, func(int64) { _, _ = data.FrameToJSON(oneRow, data.IncludeAll) }),
+	}
+}
+
+// timePerCall calls f with 0, 1, 2, … for about budget and returns the
+// mean time per call.
+func timePerCall(budget time.Duration, f func(i int64)) time.Duration {
+	start := time.Now()
+	var n int64
+	for batch := int64(1); ; batch *= 2 {
+		for range batch {
+			f(n)
+			n++
+		}
+		if elapsed := time.Since(start); elapsed >= budget {
+			return elapsed / time.Duration(n)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// Handler is the reference plugin's stream handler: RunStream runs the
+// design a path names on the query the rest of the path encodes.
+// SubscribeStream admits any such path; PublishStream is refused, as in
+// Pulse. It also answers health checks, so a host can tell it is up.
+type Handler struct{}
+
+var (
+	_ backend.StreamHandler      = Handler{}
+	_ backend.CheckHealthHandler = Handler{}
+)
+
+// SubscribeStream admits the paths RunStream can run and nothing else.
+func (Handler) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+	if _, _, err := ParseDesignPath(req.Path); err != nil {
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
+	}
+	return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
+}
+
+// PublishStream is refused.
+func (Handler) PublishStream(context.Context, *backend.PublishStreamRequest) (*backend.PublishStreamResponse, error) {
+	return &backend.PublishStreamResponse{Status: backend.PublishStreamStatusPermissionDenied}, nil
+}
+
+// RunStream sends the path's design as fast as the host reads, until ctx
+// ends.
+func (Handler) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
+	design, q, err := ParseDesignPath(req.Path)
+	if err != nil {
+		return fmt.Errorf("reference plugin: %w", err)
+	}
+	switch design {
+	case DesignTutorial:
+		return RunTutorial(ctx, q, sender)
+	case DesignSDKLimit:
+		return RunSDKLimit(ctx, q, sender)
+	default:
+		return RunPulse(ctx, q, sender)
+	}
+}
+
+// CheckHealth says the reference plugin runs.
+func (Handler) CheckHealth(context.Context, *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: "reference plugin"}, nil
+}

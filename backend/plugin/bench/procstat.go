@@ -1,0 +1,103 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// userHZ is the unit of the CPU times in /proc/<pid>/stat: USER_HZ, which
+// Linux fixes at 100 ticks a second for user space on the architectures Go
+// targets.
+const userHZ = 100
+
+// ErrNotLinux is returned where a measurement needs Linux's /proc.
+var ErrNotLinux = errors.New("the benchmarks read /proc and run on Linux only")
+
+// ProcessCPU is the CPU time process pid has used so far, user and system.
+func ProcessCPU(pid int) (time.Duration, error) {
+	text, err := readProc(pid, "stat")
+	if err != nil {
+		return 0, err
+	}
+	return ParseStatCPU(text)
+}
+
+// ProcessRSS is process pid's resident memory in bytes.
+func ProcessRSS(pid int) (int64, error) {
+	text, err := readProc(pid, "status")
+	if err != nil {
+		return 0, err
+	}
+	return ParseVmRSS(text)
+}
+
+func readProc(pid int, file string) (string, error) {
+	if runtime.GOOS != "linux" {
+		return "", ErrNotLinux
+	}
+	if pid <= 0 {
+		return "", fmt.Errorf("no process id (%d) to read /proc for", pid)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, file))
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// ParseStatCPU reads utime + stime from the text of /proc/<pid>/stat. The
+// command name in parentheses may hold spaces and parentheses itself, so the
+// fields are counted from the last ')'.
+func ParseStatCPU(stat string) (time.Duration, error) {
+	end := strings.LastIndexByte(stat, ')')
+	if end < 0 {
+		return 0, errors.New("/proc stat: no command name")
+	}
+	// After the name: state (field 3), …, utime (14), stime (15).
+	fields := strings.Fields(stat[end+1:])
+	const utime, stime = 14 - 3, 15 - 3
+	if len(fields) <= stime {
+		return 0, fmt.Errorf("/proc stat: %d fields after the command name, want more than %d", len(fields), stime)
+	}
+	var ticks int64
+	for _, i := range []int{utime, stime} {
+		v, err := strconv.ParseInt(fields[i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat: field %d: %w", i+3, err)
+		}
+		ticks += v
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// ParseVmRSS reads the VmRSS line ("VmRSS:	  12345 kB") of the text of
+// /proc/<pid>/status, in bytes.
+func ParseVmRSS(status string) (int64, error) {
+	return parseKBLine(status, "VmRSS:")
+}
+
+// parseKBLine reads the "<key> <n> kB" line of a /proc file, in bytes. The
+// kernel's kB are 1024 bytes.
+func parseKBLine(text, key string) (int64, error) {
+	for line := range strings.Lines(text) {
+		rest, ok := strings.CutPrefix(line, key)
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 2 || fields[1] != "kB" {
+			return 0, fmt.Errorf("/proc: %q is not \"%s <n> kB\"", strings.TrimSpace(line), key)
+		}
+		kb, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc: %s: %w", key, err)
+		}
+		return kb * 1024, nil
+	}
+	return 0, fmt.Errorf("/proc: no %s line", key)
+}
