@@ -47,3 +47,16 @@ func BenchmarkFrame(b *testing.B) {
 		q.Frame(0, 99, 1)
 	}
 }
+
+// BenchmarkDataPacket is what the pump does for each frame after the first:
+// compute the rows into reused columns and write their data-only packet.
+func BenchmarkDataPacket(b *testing.B) {
+	q := streaming.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	first := q.Index(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	for b.Loop() {
+		if _, ok := streaming.DataPacket(q, first, first+99); !ok {
+			b.Fatal("not encoded")
+		}
+	}
+}

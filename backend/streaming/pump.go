@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
 // PacketSender is where a Pump sends encoded frames; the SDK's
@@ -66,6 +65,7 @@ type Pump struct {
 	sender  PacketSender
 	opts    PumpOptions
 	encoder Encoder
+	rows    rowBuffer
 	stats   PumpStats
 }
 
@@ -114,7 +114,7 @@ func (p *Pump) Run(ctx context.Context) error {
 				return err
 			}
 			end := min(last, next+maxRows-1)
-			if err := p.send(q.Frame(next, end, 1)); err != nil {
+			if err := p.send(next, end); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -122,7 +122,9 @@ func (p *Pump) Run(ctx context.Context) error {
 			}
 			next = end + 1
 		}
-		lastFlush = now
+		// The window runs from when this frame was due, not from when the
+		// pump woke: a late wake-up must not delay every later frame.
+		lastFlush = due
 	}
 }
 
@@ -156,10 +158,11 @@ func (p *Pump) skipBacklog(next, last int64) int64 {
 	return next + dropped
 }
 
-// send encodes one frame and sends it.
-func (p *Pump) send(frame *data.Frame) error {
+// send encodes the rows at grid indexes first … last as one frame and sends
+// it.
+func (p *Pump) send(first, last int64) error {
 	start := time.Now()
-	packet, _, err := p.encoder.Encode(frame)
+	packet, err := p.encode(first, last)
 	if err != nil {
 		return err
 	}
@@ -167,7 +170,7 @@ func (p *Pump) send(frame *data.Frame) error {
 	if err := p.sender.SendBytes(packet); err != nil {
 		return fmt.Errorf("sending frame: %w", err)
 	}
-	rows := int64(frame.Rows())
+	rows := last - first + 1
 	p.stats.Frames++
 	p.stats.RowsSent += rows
 	p.stats.BytesSent += int64(len(packet))
@@ -178,4 +181,19 @@ func (p *Pump) send(frame *data.Frame) error {
 		m.Bytes.Add(float64(len(packet)))
 	}
 	return nil
+}
+
+// encode builds the packet of the rows first … last. The first frame goes
+// through the Encoder, which adds the schema; a stream's schema is fixed by
+// its query, so the rest are data only, written straight from reused
+// columns. Each packet is a new slice: a sender may keep it.
+func (p *Pump) encode(first, last int64) ([]byte, error) {
+	if p.stats.Frames > 0 {
+		p.query.fillRows(first, last, &p.rows)
+		if packet, ok := appendDataPacket(make([]byte, 0, p.rows.packetSize()), &p.rows); ok {
+			return packet, nil
+		}
+	}
+	packet, _, err := p.encoder.Encode(p.query.Frame(first, last, 1))
+	return packet, err
 }

@@ -15,9 +15,13 @@ func (q Query) Value(series int, n int64) float64 {
 	case KindCounter:
 		return q.Offset + q.Amplitude*float64(n)
 	default:
-		return q.Offset + q.Amplitude*walk(q.walkKey(series), n)
+		return q.walkValue(walk(q.walkKey(series), n))
 	}
 }
+
+// walkValue scales a unit random walk. The conversion stops a fused
+// multiply-add, so Value and fillValues compute the same bits everywhere.
+func (q Query) walkValue(w float64) float64 { return q.Offset + float64(q.Amplitude*w) }
 
 // fillValues writes series' values at grid indexes first, first+stride, …
 // into dst: the same numbers as Value, bit for bit, but a periodic kind
@@ -35,10 +39,12 @@ func (q Query) fillValues(series int, first, stride int64, dst []float64) {
 				t -= q.PeriodMs
 			}
 		}
-	default:
+	case KindCounter:
 		for i := range dst {
 			dst[i] = q.Value(series, first+int64(i)*stride)
 		}
+	default:
+		fillWalk(q.walkKey(series), first, stride, dst, q.walkValue)
 	}
 }
 

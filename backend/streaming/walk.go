@@ -36,6 +36,52 @@ func walk(key uint64, n int64) float64 {
 	return vlo
 }
 
+// walkDenseStride is the widest stride at which filling whole blocks beats
+// walking down to each point: a block costs walkBlock hashes, a point
+// log2(walkBlock).
+const walkDenseStride = walkBlock / 8
+
+// walkBlockValues are the walk's values over one block, both anchors
+// included.
+type walkBlockValues [walkBlock + 1]float64
+
+// fill computes the walk over block by the same midpoint refinement as
+// walk, level by level, so each value has exactly walk's bits at a
+// log2(walkBlock)-th of the cost per point.
+func (v *walkBlockValues) fill(key uint64, block int64) {
+	lo := block * walkBlock
+	v[0] = walkAnchorSpread * normal(key, lo, 0)
+	v[walkBlock] = walkAnchorSpread * normal(key, lo+walkBlock, 0)
+	for size := walkBlock; size > 1; size /= 2 {
+		spread := math.Sqrt(float64(size) / 4)
+		for a := 0; a < walkBlock; a += size {
+			mid := a + size/2
+			v[mid] = float64((v[a]+v[a+size])/2) + float64(spread*normal(key, lo+int64(mid), 1))
+		}
+	}
+}
+
+// fillWalk writes walk(key, first+i*stride) into dst.
+func fillWalk(key uint64, first, stride int64, dst []float64, value func(float64) float64) {
+	if stride >= walkDenseStride {
+		for i := range dst {
+			dst[i] = value(walk(key, first+int64(i)*stride))
+		}
+		return
+	}
+	var blockValues walkBlockValues
+	current := int64(math.MinInt64)
+	for i := range dst {
+		n := first + int64(i)*stride
+		block := floorDiv(n, walkBlock)
+		if block != current {
+			blockValues.fill(key, block)
+			current = block
+		}
+		dst[i] = value(blockValues[n-block*walkBlock])
+	}
+}
+
 // floorDiv rounds towards minus infinity, so blocks tile negative indexes too.
 func floorDiv(n, d int64) int64 {
 	q := n / d
