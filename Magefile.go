@@ -171,6 +171,20 @@ func pulseRelease(args ...string) error {
 	return sh.RunV("go", append([]string{"run", "./cmd/pulse-release"}, args...)...)
 }
 
+// Bench measures the streaming backend through the real plugin host
+// (throughput and bytes per row against a tutorial loop and the SDK limit,
+// latency, scale), prints the tables and writes them to docs/benchmarks.md.
+// It takes about two and a half minutes and wants a quiet machine.
+func Bench() error {
+	mg.Deps(Backend)
+	binary, err := filepath.Abs(filepath.Join("dist", hostBinary()))
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"PULSE_PLUGIN_BINARY": binary, "PULSE_BENCH_COMMAND": "go tool mage bench"}
+	return runInWith(env, "backend/plugin", "go", "run", "./cmd/pulse-bench", "-out", filepath.Join("..", "..", "docs", "benchmarks.md"))
+}
+
 // hostBinary is the name the SDK's build gives this machine's binary.
 func hostBinary() string {
 	name := fmt.Sprintf("gpx_pulse_streaming_%s_%s", runtime.GOOS, runtime.GOARCH)
@@ -182,6 +196,11 @@ func hostBinary() string {
 
 // runIn runs a command in dir, with its output on the terminal.
 func runIn(dir, cmd string, args ...string) error {
+	return runInWith(nil, dir, cmd, args...)
+}
+
+// runInWith is runIn with env added to the command's environment.
+func runInWith(env map[string]string, dir, cmd string, args ...string) error {
 	wd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -190,5 +209,5 @@ func runIn(dir, cmd string, args ...string) error {
 		return err
 	}
 	defer os.Chdir(wd)
-	return sh.RunV(cmd, args...)
+	return sh.RunWithV(env, cmd, args...)
 }

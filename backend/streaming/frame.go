@@ -44,7 +44,7 @@ func (q Query) Frame(first, last, stride int64) *data.Frame {
 	fields = append(fields, data.NewField(TimeField, nil, times))
 	for s := range q.SeriesCount {
 		values := make([]float64, rows)
-		q.fillValues(s, first, stride, values)
+		q.fillValues(s, first, stride, values, nil)
 		fields = append(fields, data.NewField(ValueField, q.SeriesLabels(s), values))
 	}
 	return data.NewFrame("", fields...)

@@ -45,6 +45,12 @@ var _ = Describe("Pump", func() {
 		expectConsecutive(q, packets, q.Index(start)+1)
 	})
 
+	It("streams a fast random walk with exactly Value's numbers across frames that share blocks", func() {
+		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 3; q.Seed = 11 })
+		_, packets := runVirtual(q, start, 40, streaming.PumpOptions{})
+		Expect(expectConsecutive(q, packets, q.Index(start)+1)).To(BeNumerically(">", q.Index(start)+3*256))
+	})
+
 	It("sends each point of a slow signal at its own time, alone", func() {
 		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1000 })
 		_, packets := runVirtual(q, start, 5, streaming.PumpOptions{})

@@ -12,6 +12,9 @@ import (
 type rowBuffer struct {
 	times  []int64     // milliseconds since the epoch
 	values [][]float64 // one column per series
+	// walks cache a random walk's blocks per series, made on the first
+	// dense fill: a slow stream never needs them.
+	walks []walkCache
 }
 
 // fillRows puts the rows at grid indexes first … last into b.
@@ -24,9 +27,16 @@ func (q Query) fillRows(first, last int64, b *rowBuffer) {
 	if len(b.values) != q.SeriesCount {
 		b.values = make([][]float64, q.SeriesCount)
 	}
+	if q.Kind == KindRandomWalk && rows >= walkDense && len(b.walks) != q.SeriesCount {
+		b.walks = make([]walkCache, q.SeriesCount)
+	}
 	for s := range b.values {
 		b.values[s] = slices.Grow(b.values[s][:0], rows)[:rows]
-		q.fillValues(s, first, 1, b.values[s])
+		var cache *walkCache
+		if b.walks != nil {
+			cache = &b.walks[s]
+		}
+		q.fillValues(s, first, 1, b.values[s], cache)
 	}
 }
 

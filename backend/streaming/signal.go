@@ -24,10 +24,10 @@ func (q Query) Value(series int, n int64) float64 {
 func (q Query) walkValue(w float64) float64 { return q.Offset + float64(q.Amplitude*w) }
 
 // fillValues writes series' values at grid indexes first, first+stride, …
-// into dst: the same numbers as Value, bit for bit, but a periodic kind
+// into dst (a random walk through cache, which may be nil): the same numbers as Value, bit for bit, but a periodic kind
 // steps its position through the cycle in integers instead of dividing
 // for every point, which makes a stream's frames several times cheaper.
-func (q Query) fillValues(series int, first, stride int64, dst []float64) {
+func (q Query) fillValues(series int, first, stride int64, dst []float64, cache *walkCache) {
 	switch q.Kind {
 	case KindSine, KindSquare, KindSawtooth:
 		phase := q.Phase(series)
@@ -44,7 +44,7 @@ func (q Query) fillValues(series int, first, stride int64, dst []float64) {
 			dst[i] = q.Value(series, first+int64(i)*stride)
 		}
 	default:
-		fillWalk(q.walkKey(series), first, stride, dst, q.walkValue)
+		fillWalk(q.walkKey(series), first, stride, dst, q.walkValue, cache)
 	}
 }
 

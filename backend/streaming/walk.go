@@ -36,10 +36,10 @@ func walk(key uint64, n int64) float64 {
 	return vlo
 }
 
-// walkDenseStride is the widest stride at which filling whole blocks beats
-// walking down to each point: a block costs walkBlock hashes, a point
-// log2(walkBlock).
-const walkDenseStride = walkBlock / 8
+// walkDense is where filling whole blocks starts to beat walking down to
+// each point: a block costs walkBlock hashes, a point log2(walkBlock), so
+// a fill pays off for this many points or more, at most this far apart.
+const walkDense = walkBlock / 8
 
 // walkBlockValues are the walk's values over one block, both anchors
 // included.
@@ -61,24 +61,34 @@ func (v *walkBlockValues) fill(key uint64, block int64) {
 	}
 }
 
-// fillWalk writes walk(key, first+i*stride) into dst.
-func fillWalk(key uint64, first, stride int64, dst []float64, value func(float64) float64) {
-	if stride >= walkDenseStride {
+// walkCache keeps the last block a dense fill computed, so that a stream's
+// consecutive frames, which share blocks, compute each block once.
+type walkCache struct {
+	values walkBlockValues
+	block  int64
+	filled bool
+}
+
+// fillWalk writes walk(key, first+i*stride) into dst, through cache when
+// the points are dense; a nil cache is a fresh one.
+func fillWalk(key uint64, first, stride int64, dst []float64, value func(float64) float64, cache *walkCache) {
+	if stride >= walkDense || len(dst) < walkDense {
 		for i := range dst {
 			dst[i] = value(walk(key, first+int64(i)*stride))
 		}
 		return
 	}
-	var blockValues walkBlockValues
-	current := int64(math.MinInt64)
+	if cache == nil {
+		cache = &walkCache{}
+	}
 	for i := range dst {
 		n := first + int64(i)*stride
 		block := floorDiv(n, walkBlock)
-		if block != current {
-			blockValues.fill(key, block)
-			current = block
+		if !cache.filled || block != cache.block {
+			cache.values.fill(key, block)
+			cache.block, cache.filled = block, true
 		}
-		dst[i] = value(blockValues[n-block*walkBlock])
+		dst[i] = value(cache.values[n-block*walkBlock])
 	}
 }
 

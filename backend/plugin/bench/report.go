@@ -12,6 +12,9 @@ type Report struct {
 	// Command is the command line that produced the report, as a person
 	// would type it.
 	Command string
+	// Dir is the directory, relative to the repository's root, that
+	// Command runs in; empty for the root.
+	Dir string
 	// Date is when the run started.
 	Date time.Time
 
@@ -74,7 +77,11 @@ func (r Report) Markdown() string {
 // setup is the table of where, when and how the report was made.
 func (r Report) setup() Table {
 	t := Table{Columns: []Column{{Title: "run"}, {Title: ""}}}
-	t.Add("command", "`"+r.Command+"` (from `backend/plugin`)")
+	command := "`" + r.Command + "`"
+	if r.Dir != "" {
+		command += " (from `" + r.Dir + "`)"
+	}
+	t.Add("command", command)
 	t.Add("date", r.Date.UTC().Format("2006-01-02 15:04 UTC"))
 	m := r.Machine
 	machine := fmt.Sprintf("%s, %d logical CPUs, %s/%s", m.CPU, m.Cores, m.OS, m.Arch)

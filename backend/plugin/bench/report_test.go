@@ -49,6 +49,7 @@ func baseReport() bench.Report {
 	return bench.Report{
 		Machine:           bench.Machine{CPU: "Test CPU", Cores: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", MemoryBytes: 8 << 30, LoadAverage: "0.10 0.20 0.30"},
 		Command:           "go run ./cmd/pulse-bench -out ../../docs/benchmarks.md",
+		Dir:               "backend/plugin",
 		Date:              time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC),
 		ThroughputOptions: bench.ThroughputOptions{Warmup: 500 * time.Millisecond, Window: 3 * time.Second},
 		LatencyOptions:    bench.LatencyOptions{Channels: 10, Warmup: 500 * time.Millisecond, Window: 10 * time.Second},
@@ -122,7 +123,7 @@ var _ = Describe("Report", func() {
 			"predict a ratio of about 0.50×",
 			"75 % short of the target", // 5 against 20
 			"Even the SDK limit, which builds nothing, delivered only 10×",
-			"20 % over the target",     // 0.4 against 1/3
+			"20 % over the target", // 0.4 against 1/3
 			"drifts upwards",
 			"100 % over the target", // 40 KB against 20 KB
 			"goroutines per channel",

@@ -62,7 +62,12 @@ func main() {
 	defer stop()
 	report, err := run(ctx, cfg, os.Stderr)
 	if err == nil {
-		report.Command = bench.CommandLine("go run ./cmd/pulse-bench", os.Args[1:])
+		report.Command, report.Dir = bench.CommandLine("go run ./cmd/pulse-bench", os.Args[1:]), "backend/plugin"
+		// `go tool mage bench` runs this command; the report names the
+		// target a person would type.
+		if target := os.Getenv("PULSE_BENCH_COMMAND"); target != "" {
+			report.Command, report.Dir = target, ""
+		}
 		err = publish(report.Markdown(), cfg.out, os.Stdout)
 	}
 	if err != nil {
