@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -13,11 +14,10 @@ import (
 // part of it.
 type RowCosts struct {
 	Query streaming.Query
-	// Generate is building one of Pulse's frames (q.Frame, FrameRows rows),
-	// per row.
-	Generate time.Duration
-	// PulseEncode is Pulse's Encoder on such a frame, data only, per row.
-	PulseEncode time.Duration
+	// PulseStream is Pulse's pump on a virtual clock, sending to a sender
+	// that drops every packet, per row: computing the values and writing
+	// the data-only packets, as it streams.
+	PulseStream time.Duration
 	// SDKEncode is data.FrameToJSON on such a frame, data only, per row:
 	// all the SDK limit does before sending.
 	SDKEncode time.Duration
@@ -33,17 +33,10 @@ func MeasureRowCosts(q streaming.Query, budget time.Duration) RowCosts {
 	first := q.Index(time.Now()) + 1
 	frame := q.Frame(first, first+rows-1, 1)
 	oneRow := q.Frame(first, first, 1)
-	var encoder streaming.Encoder
-	// The encoder's first frame carries the schema; the ones timed do not.
-	_, _, _ = encoder.Encode(frame)
 	perRow := func(d time.Duration) time.Duration { return d / time.Duration(rows) }
 	return RowCosts{
-		Query: q,
-		Generate: perRow(timePerCall(budget, func(i int64) {
-			start := first + i*rows
-			q.Frame(start, start+rows-1, 1)
-		})),
-		PulseEncode: perRow(timePerCall(budget, func(int64) { _, _, _ = encoder.Encode(frame) })),
+		Query:       q,
+		PulseStream: pumpCostPerRow(q, budget),
 		SDKEncode:   perRow(timePerCall(budget, func(int64) { _, _ = data.FrameToJSON(frame, data.IncludeDataOnly) })),
 		TutorialGenerate: timePerCall(budget, func(i int64) {
 			q.Frame(first+i, first+i, 1)
@@ -51,6 +44,27 @@ func MeasureRowCosts(q streaming.Query, budget time.Duration) RowCosts {
 		TutorialEncode: timePerCall(budget, func(int64) { _, _ = data.FrameToJSON(oneRow, data.IncludeAll) }),
 	}
 }
+
+// pumpCostPerRow runs a pump of q on a virtual clock for about budget and
+// returns its time per row sent.
+func pumpCostPerRow(q streaming.Query, budget time.Duration) time.Duration {
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	pump := streaming.NewPump(q, droppingSender{}, streaming.PumpOptions{Clock: NewVirtualClock(time.Now())})
+	start := time.Now()
+	_ = pump.Run(ctx) // ends when the budget is spent
+	elapsed := time.Since(start)
+	if rows := pump.Stats().RowsSent; rows > 0 {
+		return elapsed / time.Duration(rows)
+	}
+	return 0
+}
+
+// droppingSender takes every packet and keeps none.
+type droppingSender struct{}
+
+// SendBytes drops the packet.
+func (droppingSender) SendBytes([]byte) error { return nil }
 
 // timePerCall calls f with 0, 1, 2, … for about budget and returns the
 // mean time per call.

@@ -58,10 +58,8 @@ func drifts(l Latency) bool { return l.LastQuarter.P50-l.FirstQuarter.P50 > drif
 // whyDrift explains a latency that grows during the run.
 func whyDrift(l Latency) string {
 	return fmt.Sprintf("The latency drifts upwards during the run: median %s in the window's first quarter, %s in its last. "+
-		"The pump starts each flush window when it wakes from the previous one rather than when that frame was due, "+
-		"so every wake-up's lateness carries into the next frame's due time and accumulates, "+
-		"until a frame holds two points and the delay starts again from near zero; "+
-		"measuring the window from the due time (or the grid) instead of the wake-up would keep each point's delay to one wake-up's lateness.",
+		"The pump runs each flush window from when the frame before was due, so a late wake-up does not carry into later frames: "+
+		"a latency that grows anyway points at the receiving side or at other work on the machine falling behind.",
 		FormatMs(l.FirstQuarter.P50), FormatMs(l.LastQuarter.P50))
 }
 
