@@ -73,8 +73,13 @@ func (b *binaries) Reference(ctx context.Context) (string, error) {
 	return b.reference, err
 }
 
-// start runs a plugin binary as Grafana does.
-func (b *binaries) start(ctx context.Context, binary string) (*pluginhost.Host, error) {
+// start runs the plugin binary locate gives (Pulse or Reference) as
+// Grafana does.
+func (b *binaries) start(ctx context.Context, locate func(context.Context) (string, error)) (*pluginhost.Host, error) {
+	binary, err := locate(ctx)
+	if err != nil {
+		return nil, err
+	}
 	opts := b.hostOptions()
 	opts.Binary = binary
 	return pluginhost.Start(ctx, opts)

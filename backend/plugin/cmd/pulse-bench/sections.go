@@ -24,11 +24,7 @@ func runThroughput(ctx context.Context, cfg config, bins *binaries, report *benc
 	if err != nil {
 		return fmt.Errorf("-kind: %w", err)
 	}
-	binary, err := bins.Reference(ctx)
-	if err != nil {
-		return err
-	}
-	host, err := bins.start(ctx, binary)
+	host, err := bins.start(ctx, bins.Reference)
 	if err != nil {
 		return err
 	}
@@ -59,11 +55,7 @@ func runThroughput(ctx context.Context, cfg config, bins *binaries, report *benc
 }
 
 func runLatency(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer) error {
-	binary, err := bins.Pulse(ctx)
-	if err != nil {
-		return err
-	}
-	host, err := bins.start(ctx, binary)
+	host, err := bins.start(ctx, bins.Pulse)
 	if err != nil {
 		return err
 	}
