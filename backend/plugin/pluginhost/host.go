@@ -15,6 +15,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 )
 
 // Options configure Start. Only Binary is required.
@@ -34,6 +35,10 @@ type Options struct {
 	// Env is added to the plugin's environment, which is otherwise this
 	// process's environment, as Grafana passes its own by default.
 	Env []string
+	// GRPCDialOptions are added to the host's gRPC connection, as a host
+	// with other flow-control windows would set them. Nil keeps gRPC's
+	// defaults, which Grafana uses.
+	GRPCDialOptions []grpc.DialOption
 	// StartTimeout bounds the start and the handshake. Zero means one
 	// minute, or what is left of Start's context when that is shorter.
 	StartTimeout time.Duration
@@ -88,6 +93,7 @@ func Start(ctx context.Context, opts Options) (*Host, error) {
 		Logger:           newLogger(opts.LogOutput, opts.LogLevel),
 		Stderr:           stderr,
 		StartTimeout:     timeout,
+		GRPCDialOptions:  opts.GRPCDialOptions,
 		// The SDK plugin writes nothing to stdout; anything there would be a
 		// bug worth seeing in the plugin's raw stderr copy.
 		SyncStdout: stderr,
