@@ -97,7 +97,9 @@ var _ = Describe("Streams", func() {
 		for i := range 20 {
 			out := make(packets, 1000)
 			path := fmt.Sprintf("v1/counter/s=5/r=%d", i+1)
-			go func() { done <- inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
+			go func() {
+				done <- inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out))
+			}()
 		}
 		Eventually(runtime.NumGoroutine).Should(BeNumerically(">=", baseline+20))
 		cancel()
