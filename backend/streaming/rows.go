@@ -46,13 +46,7 @@ func (q Query) fillRows(first, last int64, b *rowBuffer) {
 // appends nothing and reports false when a value is not finite: JSON has
 // no NaN or infinity, and the SDK's entity encoding handles those.
 func appendDataPacket(dst []byte, b *rowBuffer) ([]byte, bool) {
-	for _, column := range b.values {
-		for _, v := range column {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return dst, false
-			}
-		}
-	}
+	start := len(dst)
 	dst = append(dst, `{"data":{"values":[[`...)
 	for i, t := range b.times {
 		if i > 0 {
@@ -64,6 +58,9 @@ func appendDataPacket(dst []byte, b *rowBuffer) ([]byte, bool) {
 	for _, column := range b.values {
 		dst = append(dst, ",["...)
 		for i, v := range column {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return dst[:start], false
+			}
 			if i > 0 {
 				dst = append(dst, ',')
 			}
