@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/plugin/contract/plugindriver"
 	"github.com/pulse-datasource/pulse/backend/plugin/pluginhost"
 )
 
@@ -22,6 +23,8 @@ var (
 	host *pluginhost.Host
 	// binaryPath is the plugin binary the suite runs.
 	binaryPath string
+	// contractDriver runs the streaming contract against host.
+	contractDriver *plugindriver.Driver
 	// pluginStderr holds everything the plugin wrote to stderr.
 	pluginStderr = &lockedBuffer{}
 )
@@ -46,6 +49,8 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	})
 	Expect(err).NotTo(HaveOccurred(), "starting the plugin as Grafana does")
 	DeferCleanup(host.Close)
+	contractDriver = plugindriver.New(host, defaultDS)
+	DeferCleanup(contractDriver.Close)
 }, NodeTimeout(10*time.Minute))
 
 // Whatever the specs did, the plugin neither crashed nor raced.

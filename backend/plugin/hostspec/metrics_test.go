@@ -1,20 +1,17 @@
 package hostspec_test
 
 import (
-	"regexp"
-	"strconv"
-
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/plugin/pluginhost"
 )
 
 // metricValue reads one unlabelled sample from Prometheus' text format.
 func metricValue(text, name string) float64 {
 	GinkgoHelper()
-	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` (\S+)$`).FindStringSubmatch(text)
-	Expect(m).NotTo(BeNil(), "metric %s in:\n%s", name, text)
-	v, err := strconv.ParseFloat(m[1], 64)
+	v, err := pluginhost.MetricValue([]byte(text), name)
 	Expect(err).NotTo(HaveOccurred())
 	return v
 }

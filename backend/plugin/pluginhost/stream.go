@@ -29,9 +29,21 @@ func (h *Host) RunStream(ctx context.Context, req *pluginv2.RunStreamRequest) (*
 // returns the gRPC status error the call ended with (codes.Canceled after
 // the context was cancelled; io.EOF when the plugin returned nil).
 func (s *Stream) Next() (Packet, error) {
-	p, err := s.call.Recv()
+	raw, err := s.Recv()
 	if err != nil {
 		return Packet{}, err
 	}
-	return s.decoder.Decode(p.GetData())
+	return s.decoder.Decode(raw)
+}
+
+// Recv waits for the next packet and returns its JSON as the plugin sent
+// it, undecoded, as Grafana passes it on to a channel's subscribers. It ends
+// as Next does. Use either Recv or Next on a Stream, not both: Recv does not
+// teach Next's decoder the schemas it passes by.
+func (s *Stream) Recv() ([]byte, error) {
+	p, err := s.call.Recv()
+	if err != nil {
+		return nil, err
+	}
+	return p.GetData(), nil
 }
