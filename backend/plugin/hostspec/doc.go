@@ -1,7 +1,9 @@
 // Package hostspec is a Ginkgo suite that runs Pulse's built backend binary
 // the way Grafana's plugin host does and plays Grafana's side of the
 // contract: health checks, queries, channel subscriptions and streams, as
-// docs/query-model.md describes them.
+// docs/query-model.md describes them. It also runs the streaming contract
+// (package contract) through the plugin driver; grafanaspec runs the same
+// specs against a real Grafana.
 //
 // Run it from backend/plugin:
 //

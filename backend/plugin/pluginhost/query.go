@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
@@ -62,26 +63,35 @@ func (i Instance) queryJSON(q Query, refID string) []byte {
 	if q.Raw || json.Unmarshal([]byte(q.JSON), &model) != nil || model == nil {
 		return []byte(q.JSON)
 	}
-	added := map[string]any{
+	err := AddMissing(model, map[string]any{
 		"refId":         refID,
 		"datasource":    map[string]string{"type": PluginID, "uid": i.UID},
 		"datasourceId":  1,
 		"intervalMs":    q.Interval.Milliseconds(),
 		"maxDataPoints": q.MaxDataPoints,
-	}
-	for key, value := range added {
-		if _, ok := model[key]; ok {
-			continue
-		}
-		b, err := json.Marshal(value)
-		if err != nil {
-			return []byte(q.JSON)
-		}
-		model[key] = b
+	})
+	if err != nil {
+		return []byte(q.JSON)
 	}
 	b, err := json.Marshal(model)
 	if err != nil {
 		return []byte(q.JSON)
 	}
 	return b
+}
+
+// AddMissing adds to a query model each of fields it does not have, as
+// Grafana's frontend adds refId, datasource and the like to every query.
+func AddMissing(model map[string]json.RawMessage, fields map[string]any) error {
+	for key, value := range fields {
+		if _, ok := model[key]; ok {
+			continue
+		}
+		b, err := json.Marshal(value)
+		if err != nil {
+			return fmt.Errorf("encoding the query's %s: %w", key, err)
+		}
+		model[key] = b
+	}
+	return nil
 }

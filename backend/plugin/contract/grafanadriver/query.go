@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/pulse-datasource/pulse/backend/plugin/contract"
+	"github.com/pulse-datasource/pulse/backend/plugin/pluginhost"
 )
 
 // Query runs one query through /api/ds/query, as a panel does. A query the
@@ -71,21 +72,14 @@ func (d *Driver) queryBody(q contract.Query) ([]byte, string, error) {
 	if refID == "" {
 		refID = "A"
 	}
-	added := map[string]any{
+	err := pluginhost.AddMissing(model, map[string]any{
 		"refId":         refID,
 		"datasource":    map[string]string{"type": d.pluginID, "uid": d.uid},
 		"intervalMs":    q.Interval.Milliseconds(),
 		"maxDataPoints": q.MaxDataPoints,
-	}
-	for key, value := range added {
-		if _, ok := model[key]; ok {
-			continue
-		}
-		b, err := json.Marshal(value)
-		if err != nil {
-			return nil, "", fmt.Errorf("grafanadriver: encoding the query's %s: %w", key, err)
-		}
-		model[key] = b
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("grafanadriver: %w", err)
 	}
 	if err := json.Unmarshal(model["refId"], &refID); err != nil {
 		return nil, "", fmt.Errorf("grafanadriver: the query model's refId is not a string: %s", model["refId"])
