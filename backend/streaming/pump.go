@@ -30,6 +30,14 @@ type PumpOptions struct {
 	Metrics *Metrics
 	// Logger, when set, hears about dropped rows.
 	Logger log.Logger
+	// StartAfter is the newest row the stream's viewers already have: the
+	// pump starts with the points due after it, at once, rather than with
+	// the first one due after it started (zero, or a time after now). See
+	// Handoffs.
+	StartAfter time.Time
+	// OnSent, when set, hears the time of the newest row of each frame
+	// sent, in the pump's goroutine.
+	OnSent func(newest time.Time)
 }
 
 func (o PumpOptions) withDefaults() PumpOptions {
@@ -77,7 +85,8 @@ func NewPump(q Query, sender PacketSender, opts PumpOptions) *Pump {
 // Stats returns the pump's counters; call it after Run returned.
 func (p *Pump) Stats() PumpStats { return p.stats }
 
-// Run sends points from the first one due after now until ctx ends, and then
+// Run sends points from the first one due after now (or after StartAfter)
+// until ctx ends, and then
 // returns ctx.Err(). It returns early only with a send error. It never
 // returns nil: for Grafana, nil would end the stream for good.
 //
@@ -92,6 +101,9 @@ func (p *Pump) Run(ctx context.Context) error {
 	q, clock := p.query, p.opts.Clock
 	maxRows := int64(p.opts.MaxRowsPerFrame)
 	next := q.Index(clock.Now()) + 1
+	if after := p.opts.StartAfter; !after.IsZero() {
+		next = min(next, q.Index(after)+1)
+	}
 	var lastFlush time.Time
 	for {
 		due := dueTime(q.Time(next), lastFlush.Add(q.FlushWindow()), q.Time(next+maxRows-1))
@@ -179,6 +191,9 @@ func (p *Pump) send(first, last int64) error {
 		m.Frames.Inc()
 		m.Rows.Add(float64(rows))
 		m.Bytes.Add(float64(len(packet)))
+	}
+	if p.opts.OnSent != nil {
+		p.opts.OnSent(p.query.Time(last))
 	}
 	return nil
 }

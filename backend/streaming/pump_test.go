@@ -51,6 +51,30 @@ var _ = Describe("Pump", func() {
 		Expect(expectConsecutive(q, packets, q.Index(start)+1)).To(BeNumerically(">", q.Index(start)+3*256))
 	})
 
+	It("starts after StartAfter, at once, with every point due since, and tells OnSent each frame's newest row", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 100 })
+		after := q.Time(q.Index(start) - 7)
+		var newest []time.Time
+		_, packets := runVirtual(q, start, 3, streaming.PumpOptions{
+			StartAfter: after,
+			OnSent:     func(t time.Time) { newest = append(newest, t) },
+		})
+		Expect(packets[0].at).To(Equal(start), "the points already due go out at once")
+		Expect(times(packets[0].frame)[0]).To(Equal(after.Add(100 * time.Millisecond)))
+		expectConsecutive(q, packets, q.Index(after)+1)
+		Expect(newest).To(HaveLen(len(packets)))
+		for i, p := range packets {
+			ts := times(p.frame)
+			Expect(newest[i]).To(Equal(ts[len(ts)-1]))
+		}
+	})
+
+	It("ignores a StartAfter later than now", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 100 })
+		_, packets := runVirtual(q, start, 2, streaming.PumpOptions{StartAfter: start.Add(time.Hour)})
+		expectConsecutive(q, packets, q.Index(start)+1)
+	})
+
 	It("sends each point of a slow signal at its own time, alone", func() {
 		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1000 })
 		_, packets := runVirtual(q, start, 5, streaming.PumpOptions{})

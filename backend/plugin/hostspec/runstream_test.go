@@ -55,8 +55,12 @@ func sleepUntil(ctx context.Context, t time.Time) {
 
 var _ = Describe("RunStream", func() {
 	It("sends the schema first, then data only, with counter values on the grid, without gaps", func(ctx SpecContext) {
-		subscribeOK(ctx, defaultDS, "v1/counter/s=100")
-		called := time.Now()
+		resp, err := host.Stream.SubscribeStream(ctx, defaultDS.SubscribeStreamRequest("v1/counter/s=100"))
+		Expect(err).NotTo(HaveOccurred())
+		var decoder pluginhost.FrameDecoder
+		initial, err := decoder.Decode(resp.GetData())
+		Expect(err).NotTo(HaveOccurred())
+		given := rowsOf(initial.Frame)
 		rec := record(ctx, defaultDS, "v1/counter/s=100")
 		packets := rec.waitPackets(3)
 
@@ -69,7 +73,7 @@ var _ = Describe("RunStream", func() {
 
 		rows := rec.Rows()
 		Expect(len(rows)).To(BeNumerically(">=", 3))
-		Expect(rows[0].Time).To(BeTemporally(">", called), "the stream starts with the first point due after it started")
+		Expect(rows[0].Time).To(Equal(given[len(given)-1].Time.Add(100*time.Millisecond)), "the stream starts right after the newest row the viewer was given")
 		onGridWithoutGaps(rows, 100)
 		for _, r := range rows {
 			Expect(r.Values).To(Equal([]float64{10 * float64(r.Time.UnixMilli()/100)}), "counter at %s", r.Time)

@@ -13,8 +13,9 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
-// Instance serves one Pulse data source. It holds no per-query state: a
-// query's points are a function of the query and the time.
+// Instance serves one Pulse data source. A query's points are a function of
+// the query and the time; the one thing it keeps per channel is where its
+// viewers are (handoffs), so that streams continue exactly from there.
 type Instance struct {
 	uid      string
 	settings Settings
@@ -23,6 +24,8 @@ type Instance struct {
 	settingsErr error
 	// metrics are shared by every instance of the process.
 	metrics *streaming.Metrics
+	// handoffs hold the newest row each channel's viewers have.
+	handoffs *streaming.Handoffs
 }
 
 // The SDK dispatches by interface: an instance missing one of these would
@@ -40,7 +43,7 @@ var (
 func Factory(metrics *streaming.Metrics) datasource.InstanceFactoryFunc {
 	return func(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 		settings, err := ParseSettings(s.JSONData)
-		return &Instance{uid: s.UID, settings: settings, settingsErr: err, metrics: metrics}, nil
+		return &Instance{uid: s.UID, settings: settings, settingsErr: err, metrics: metrics, handoffs: streaming.NewHandoffs()}, nil
 	}
 }
 

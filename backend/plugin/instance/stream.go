@@ -30,7 +30,10 @@ func (i *Instance) SubscribeStream(ctx context.Context, req *backend.SubscribeSt
 		logger.Debug("Refused a channel path", "error", err)
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
 	}
-	initial, err := backend.NewInitialFrame(q.Recent(time.Now(), streaming.InitialRows), data.IncludeAll)
+	// A stream that starts after this continues from these rows.
+	now := time.Now()
+	i.handoffs.Admit(req.Path, now)
+	initial, err := backend.NewInitialFrame(q.Recent(now, streaming.InitialRows), data.IncludeAll)
 	if err != nil {
 		return nil, fmt.Errorf("channel %q: initial data: %w", req.Path, err)
 	}
@@ -51,8 +54,17 @@ func (i *Instance) RunStream(ctx context.Context, req *backend.RunStreamRequest,
 		logger.Error("Cannot stream this channel", "error", err)
 		return fmt.Errorf("channel %q: %w", req.Path, err)
 	}
-	logger.Debug("Stream started")
-	pump := streaming.NewPump(q, sender, streaming.PumpOptions{Metrics: i.metrics, Logger: logger})
+	// Grafana admits the first viewer before it starts the stream, and
+	// restarts a failed stream: continue from what the viewers have.
+	after := i.handoffs.Start(req.Path, time.Now())
+	defer i.handoffs.Stop(req.Path)
+	logger.Debug("Stream started", "after", after)
+	pump := streaming.NewPump(q, sender, streaming.PumpOptions{
+		Metrics:    i.metrics,
+		Logger:     logger,
+		StartAfter: after,
+		OnSent:     func(newest time.Time) { i.handoffs.Sent(req.Path, newest) },
+	})
 	err = pump.Run(ctx)
 	stats := pump.Stats()
 	logger.Debug("Stream ended", "reason", err, "frames", stats.Frames, "rows", stats.RowsSent, "bytes", stats.BytesSent, "dropped", stats.RowsDropped)

@@ -4,15 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gleak"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
@@ -89,8 +90,62 @@ var _ = Describe("Streams", func() {
 		Expect(frames()).To(BeNumerically(">=", before+2))
 	})
 
+	// initialTimes admits a viewer to path and returns the times of the
+	// rows it was given.
+	initialTimes := func(inst *instance.Instance, path string) []time.Time {
+		GinkgoHelper()
+		resp, err := inst.SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{Path: path})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Status).To(Equal(backend.SubscribeStreamStatusOK))
+		return packetTimes(resp.InitialData.Data(), nil)
+	}
+
+	It("continues from the rows the first viewer was given, however late Grafana starts the stream", func() {
+		inst := newInstance(`{}`)
+		const path = "v1/counter/s=20"
+		given := initialTimes(inst, path)
+		time.Sleep(250 * time.Millisecond) // Grafana starts streams asynchronously
+
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		out := make(packets, 100)
+		go func() { _ = inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
+		var first *backend.StreamPacket
+		Eventually(out, 5*time.Second).Should(Receive(&first))
+		streamed := packetTimes(first.Data, nil)
+		Expect(streamed[0]).To(Equal(given[len(given)-1].Add(20*time.Millisecond)), "the row after the newest one given")
+		Expect(len(streamed)).To(BeNumerically(">=", 10), "with every row due since, at once")
+	})
+
+	It("gives a viewer joining a running stream the rows up to now, and the stream's next frame leaves no gap after them", func() {
+		inst := newInstance(`{}`)
+		const path = "v1/counter/s=20/o=3"
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		out := make(packets, 100)
+		go func() { _ = inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
+		var first *backend.StreamPacket
+		Eventually(out, 5*time.Second).Should(Receive(&first))
+		schema := &data.Frame{}
+		Expect(json.Unmarshal(first.Data, schema)).To(Succeed())
+
+		// Half a flush window on: rows have fallen due that the stream
+		// sends only in its next frame.
+		time.Sleep(50 * time.Millisecond)
+		given := initialTimes(inst, path)
+		var next *backend.StreamPacket
+		Eventually(out, 5*time.Second).Should(Receive(&next))
+		streamed := packetTimes(next.Data, schema)
+		newest := given[len(given)-1]
+		Expect(newest).To(BeTemporally(">", schemaNewest(first.Data)), "rows the stream has not sent yet are given too")
+		Expect(streamed[0]).To(BeTemporally("<=", newest.Add(20*time.Millisecond)), "no gap after them")
+		Expect(streamed[len(streamed)-1]).To(BeTemporally(">", newest), "and the stream carries on past them")
+	})
+
 	It("leaves no goroutine behind when its streams end", func() {
-		baseline := runtime.NumGoroutine()
+		// A snapshot, not a count: goroutines of earlier specs that are
+		// still ending must not pass for, or hide, this spec's.
+		before := gleak.Goroutines()
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 20)
 		inst := newInstance(`{}`)
@@ -100,13 +155,14 @@ var _ = Describe("Streams", func() {
 			go func() {
 				done <- inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out))
 			}()
+			Eventually(out, 5*time.Second).Should(Receive(), "stream %d runs", i+1)
 		}
-		Eventually(runtime.NumGoroutine).Should(BeNumerically(">=", baseline+20))
+		Expect(gleak.Goroutines()).To(gleak.HaveLeaked(before), "the streams run in goroutines of their own")
 		cancel()
 		for range 20 {
 			Eventually(done, time.Second).Should(Receive(MatchError(context.Canceled)))
 		}
-		Eventually(runtime.NumGoroutine, time.Second).Should(BeNumerically("<=", baseline))
+		Eventually(gleak.Goroutines, time.Second).ShouldNot(gleak.HaveLeaked(before))
 	})
 
 	It("denies publishing", func() {
@@ -141,3 +197,28 @@ var _ = Describe("Streams", func() {
 		Expect(err).To(MatchError(ContainSubstring(`channel "v1/nope"`)))
 	})
 })
+
+// schemaNewest is the time of the newest row of a packet with a schema.
+func schemaNewest(packet []byte) time.Time {
+	GinkgoHelper()
+	times := packetTimes(packet, nil)
+	return times[len(times)-1]
+}
+
+// packetTimes reads the times of a stream packet's rows: one with a schema,
+// or a data-only one under schema.
+func packetTimes(packet []byte, schema *data.Frame) []time.Time {
+	GinkgoHelper()
+	frame := &data.Frame{}
+	if schema == nil {
+		Expect(json.Unmarshal(packet, frame)).To(Succeed())
+	} else {
+		frame = schema.EmptyCopy()
+		Expect(data.AppendJSONData(frame, packet)).To(Succeed())
+	}
+	times := make([]time.Time, frame.Rows())
+	for i := range times {
+		times[i] = frame.Fields[0].At(i).(time.Time)
+	}
+	return times
+}
