@@ -51,6 +51,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	DeferCleanup(host.Close)
 	contractDriver = plugindriver.New(host, defaultDS)
 	DeferCleanup(contractDriver.Close)
+	standIn = startGrafanaLike(host, defaultDS)
 }, NodeTimeout(10*time.Minute))
 
 // Whatever the specs did, the plugin neither crashed nor raced.
