@@ -19,22 +19,8 @@ var _ = Describe("The Grafana stand-in", func() {
 	It("runs one stream per channel for all its viewers, keeps it for a viewer who comes back within the linger, and stops it after", Serial, func(ctx SpecContext) {
 		d := standIn.Driver
 		channel := defaultDS.ChannelPrefix() + "v1/counter/s=100/o=43"
-		active := func(ctx context.Context) int {
-			n, err := d.ActiveStreams(ctx)
-			Expect(err).NotTo(HaveOccurred())
-			return n
-		}
-		Eventually(active).WithContext(ctx).WithTimeout(streamTimeout).Should(BeZero(), "no stream left by other specs")
-
-		first, err := d.Subscribe(ctx, channel)
-		Expect(err).NotTo(HaveOccurred())
-		second, err := d.Subscribe(ctx, channel)
-		Expect(err).NotTo(HaveOccurred())
-		_, err = first.Next(ctx)
-		Expect(err).NotTo(HaveOccurred())
-		_, err = second.Next(ctx)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(active(ctx)).To(Equal(1), "two viewers, one stream")
+		active := func(ctx context.Context) int { return activeStreams(ctx, d) }
+		first, second := twoViewersOneStream(ctx, d, channel)
 
 		first.Close()
 		second.Close()

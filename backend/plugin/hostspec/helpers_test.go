@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/plugin/contract"
 	"github.com/pulse-datasource/pulse/backend/plugin/pluginhost"
 )
 
@@ -129,4 +130,33 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// activeStreams is how many streams the plugin runs, asked through d.
+func activeStreams(ctx context.Context, d contract.Driver) int {
+	GinkgoHelper()
+	n, err := d.ActiveStreams(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	return n
+}
+
+// twoViewersOneStream subscribes two viewers to channel through d, once no
+// stream runs, and checks that both get frames from one stream.
+func twoViewersOneStream(ctx context.Context, d contract.Driver, channel string) (first, second contract.Subscription) {
+	GinkgoHelper()
+	active := func(ctx context.Context) int { return activeStreams(ctx, d) }
+	Eventually(active).WithContext(ctx).WithTimeout(streamTimeout).Should(BeZero(), "no stream left by other specs")
+	var err error
+	first, err = d.Subscribe(ctx, channel)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(first.Close)
+	second, err = d.Subscribe(ctx, channel)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(second.Close)
+	for _, sub := range []contract.Subscription{first, second} {
+		_, err = sub.Next(ctx)
+		Expect(err).NotTo(HaveOccurred())
+	}
+	Expect(active(ctx)).To(Equal(1), "two viewers, one stream")
+	return first, second
 }

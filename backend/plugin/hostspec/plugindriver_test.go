@@ -17,22 +17,8 @@ var _ = Describe("The contract's plugin driver", func() {
 		d := plugindriver.New(host, defaultDS)
 		DeferCleanup(d.Close)
 		channel := defaultDS.ChannelPrefix() + "v1/counter/s=100/o=41"
-		active := func(ctx context.Context) int {
-			n, err := d.ActiveStreams(ctx)
-			Expect(err).NotTo(HaveOccurred())
-			return n
-		}
-		Eventually(active).WithContext(ctx).WithTimeout(streamTimeout).Should(BeZero(), "no stream left by other specs")
-
-		first, err := d.Subscribe(ctx, channel)
-		Expect(err).NotTo(HaveOccurred())
-		second, err := d.Subscribe(ctx, channel)
-		Expect(err).NotTo(HaveOccurred())
-		_, err = first.Next(ctx)
-		Expect(err).NotTo(HaveOccurred())
-		_, err = second.Next(ctx)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(active(ctx)).To(Equal(1), "two viewers, one stream")
+		active := func(ctx context.Context) int { return activeStreams(ctx, d) }
+		first, second := twoViewersOneStream(ctx, d, channel)
 
 		first.Close()
 		first.Close()

@@ -100,18 +100,25 @@ var _ = Describe("Streams", func() {
 		return packetTimes(resp.InitialData.Data(), nil)
 	}
 
+	// startStream runs path's stream until the spec ends, and returns its
+	// packets once the first came.
+	startStream := func(inst *instance.Instance, path string) (out packets, first *backend.StreamPacket) {
+		GinkgoHelper()
+		ctx, cancel := context.WithCancel(context.Background())
+		DeferCleanup(cancel)
+		out = make(packets, 100)
+		go func() { _ = inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
+		Eventually(out, 5*time.Second).Should(Receive(&first))
+		return out, first
+	}
+
 	It("continues from the rows the first viewer was given, however late Grafana starts the stream", func() {
 		inst := newInstance(`{}`)
 		const path = "v1/counter/s=20"
 		given := initialTimes(inst, path)
 		time.Sleep(250 * time.Millisecond) // Grafana starts streams asynchronously
 
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		out := make(packets, 100)
-		go func() { _ = inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
-		var first *backend.StreamPacket
-		Eventually(out, 5*time.Second).Should(Receive(&first))
+		_, first := startStream(inst, path)
 		streamed := packetTimes(first.Data, nil)
 		Expect(streamed[0]).To(Equal(given[len(given)-1].Add(20*time.Millisecond)), "the row after the newest one given")
 		Expect(len(streamed)).To(BeNumerically(">=", 10), "with every row due since, at once")
@@ -120,12 +127,7 @@ var _ = Describe("Streams", func() {
 	It("gives a viewer joining a running stream the rows up to now, and the stream's next frame leaves no gap after them", func() {
 		inst := newInstance(`{}`)
 		const path = "v1/counter/s=20/o=3"
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		out := make(packets, 100)
-		go func() { _ = inst.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(out)) }()
-		var first *backend.StreamPacket
-		Eventually(out, 5*time.Second).Should(Receive(&first))
+		out, first := startStream(inst, path)
 		schema := &data.Frame{}
 		Expect(json.Unmarshal(first.Data, schema)).To(Succeed())
 
