@@ -48,33 +48,24 @@ func (r Report) throughputChecks() []Check {
 		costs, okC := r.costsOf(n)
 		if okP && okS {
 			ratio := pulse.RowsPerSecond() / sdk.RowsPerSecond()
-			c := Check{
-				Target:   fmt.Sprintf("throughput, %s: Pulse ≥ %.1f × the SDK limit", seriesName(n), TargetVsSDKLimit),
-				Measured: FormatRatio(ratio),
-				Verdict:  Verdict(ratio >= TargetVsSDKLimit),
-			}
-			if c.Verdict == Miss {
-				c.Why = whyBelowSDKLimit(ratio, pulse, sdk, costs, okC)
-			}
-			checks = append(checks, c)
+			target := fmt.Sprintf("throughput, %s: Pulse ≥ %.1f × the SDK limit", seriesName(n), TargetVsSDKLimit)
+			checks = append(checks, ratioCheck(target, ratio, TargetVsSDKLimit, func() string {
+				return whyBelowSDKLimit(ratio, pulse, sdk, costs, okC)
+			}))
 		}
 		if okP && okT {
 			ratio := pulse.RowsPerSecond() / tutorial.RowsPerSecond()
-			c := Check{
-				Target:   fmt.Sprintf("throughput, %s: Pulse ≥ %.0f × the tutorial loop", seriesName(n), TargetVsTutorial),
-				Measured: FormatRatio(ratio),
-				Verdict:  Verdict(ratio >= TargetVsTutorial),
-			}
-			if c.Verdict == Miss {
-				c.Why = whyBelowTutorial(ratio, pulse, tutorial, costs, okC)
+			target := fmt.Sprintf("throughput, %s: Pulse ≥ %.0f × the tutorial loop", seriesName(n), TargetVsTutorial)
+			checks = append(checks, ratioCheck(target, ratio, TargetVsTutorial, func() string {
+				why := whyBelowTutorial(ratio, pulse, tutorial, costs, okC)
 				if okS {
-					c.Why += " " + sdkVsTutorial(sdk, tutorial)
+					why += " " + sdkVsTutorial(sdk, tutorial)
 				}
-			}
-			checks = append(checks, c)
+				return why
+			}))
 
 			bytes := pulse.BytesPerRow() / tutorial.BytesPerRow()
-			c = Check{
+			c := Check{
 				Target:   fmt.Sprintf("bytes per row, %s: Pulse ≤ 1/3 of the tutorial loop", seriesName(n)),
 				Measured: fmt.Sprintf("%.2f (%.0f B against %.0f B)", bytes, pulse.BytesPerRow(), tutorial.BytesPerRow()),
 				Verdict:  Verdict(bytes <= TargetBytesVsTutorial),
@@ -87,6 +78,16 @@ func (r Report) throughputChecks() []Check {
 		}
 	}
 	return checks
+}
+
+// ratioCheck is the check that Pulse's rate is at least `least` times
+// another's; why explains a miss and runs only then.
+func ratioCheck(target string, ratio, least float64, why func() string) Check {
+	c := Check{Target: target, Measured: FormatRatio(ratio), Verdict: Verdict(ratio >= least)}
+	if c.Verdict == Miss {
+		c.Why = why()
+	}
+	return c
 }
 
 // whyBelowSDKLimit explains Pulse's shortfall against the SDK limit from

@@ -59,14 +59,7 @@ func rowsOf(f *data.Frame) []pluginhost.Row {
 // onGridWithoutGaps asserts rows are exactly one step apart, on the grid.
 func onGridWithoutGaps(rows []pluginhost.Row, stepMs int64) {
 	GinkgoHelper()
-	step := time.Duration(stepMs) * time.Millisecond
-	for i, r := range rows {
-		Expect(r.Time.UnixMilli()%stepMs).To(BeZero(), "row %d at %s is on the step grid", i, r.Time)
-		if i > 0 {
-			Expect(r.Time.Sub(rows[i-1].Time)).To(Equal(step),
-				"rows %d (%s) and %d (%s) are one step apart: no gap, no repeat", i-1, rows[i-1].Time, i, r.Time)
-		}
-	}
+	Expect(pluginhost.CheckGrid(rows, stepMs)).To(Succeed(), "rows one step apart on the grid: no gap, no repeat")
 }
 
 // merge joins rows a viewer got from several sources (the backfill, the
@@ -95,12 +88,7 @@ func merge(sources ...[]pluginhost.Row) []pluginhost.Row {
 // sameFields asserts two frames have the same fields: names, labels, types.
 func sameFields(got, want *data.Frame) {
 	GinkgoHelper()
-	Expect(got.Fields).To(HaveLen(len(want.Fields)))
-	for i := range want.Fields {
-		Expect(got.Fields[i].Name).To(Equal(want.Fields[i].Name), "field %d's name", i)
-		Expect(got.Fields[i].Labels).To(Equal(want.Fields[i].Labels), "field %d's labels", i)
-		Expect(got.Fields[i].Type()).To(Equal(want.Fields[i].Type()), "field %d's type", i)
-	}
+	Expect(pluginhost.CheckSameFields(got, want)).To(Succeed(), "the same fields: names, labels, types")
 }
 
 // readUntil reads frames pushed to sub until its rows reach past t, and

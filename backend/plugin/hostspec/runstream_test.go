@@ -17,24 +17,13 @@ import (
 // onGridWithoutGaps asserts rows are exactly one step apart, on the grid.
 func onGridWithoutGaps(rows []pluginhost.Row, stepMs int64) {
 	GinkgoHelper()
-	for i, r := range rows {
-		Expect(r.Time.UnixMilli()%stepMs).To(BeZero(), "row %d at %s is on the step grid", i, r.Time)
-		if i > 0 {
-			Expect(r.Time.Sub(rows[i-1].Time)).To(Equal(time.Duration(stepMs)*time.Millisecond),
-				"rows %d and %d are one step apart: strictly increasing, no gaps, no repeats", i-1, i)
-		}
-	}
+	Expect(pluginhost.CheckGrid(rows, stepMs)).To(Succeed(), "rows one step apart on the grid: no gap, no repeat")
 }
 
 // sameFields asserts two frames have the same fields: names, labels, types.
 func sameFields(got, want *data.Frame) {
 	GinkgoHelper()
-	Expect(got.Fields).To(HaveLen(len(want.Fields)))
-	for i := range want.Fields {
-		Expect(got.Fields[i].Name).To(Equal(want.Fields[i].Name), "field %d's name", i)
-		Expect(got.Fields[i].Labels).To(Equal(want.Fields[i].Labels), "field %d's labels", i)
-		Expect(got.Fields[i].Type()).To(Equal(want.Fields[i].Type()), "field %d's type", i)
-	}
+	Expect(pluginhost.CheckSameFields(got, want)).To(Succeed(), "the same fields: names, labels, types")
 }
 
 // subscribeOK asserts Grafana would admit a viewer to ds's channel path.

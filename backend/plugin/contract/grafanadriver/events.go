@@ -83,12 +83,7 @@ func (s *subscription) onDisconnected(e centrifuge.DisconnectedEvent) {
 	if s.stopping {
 		return
 	}
-	err := fmt.Errorf("Grafana Live disconnected (code %d: %s)", e.Code, e.Reason)
-	if s.admitted {
-		s.endLocked(fmt.Errorf("%w: %w", ErrEnded, err))
-		return
-	}
-	s.failLocked(err)
+	s.lostLocked(fmt.Errorf("Grafana Live disconnected (code %d: %s)", e.Code, e.Reason))
 }
 
 func (s *subscription) onSubscribing(e centrifuge.SubscribingEvent) {
@@ -133,11 +128,7 @@ func (s *subscription) onUnsubscribed(e centrifuge.UnsubscribedEvent) {
 	if s.stopping {
 		return
 	}
-	if s.admitted {
-		s.endLocked(fmt.Errorf("%w: Grafana Live unsubscribed it (code %d: %s)", ErrEnded, e.Code, e.Reason))
-		return
-	}
-	s.failLocked(fmt.Errorf("Grafana Live unsubscribed it before admitting it (code %d: %s)", e.Code, e.Reason))
+	s.lostLocked(fmt.Errorf("Grafana Live unsubscribed it (code %d: %s)", e.Code, e.Reason))
 }
 
 func (s *subscription) onPublication(e centrifuge.PublicationEvent) {
@@ -153,4 +144,14 @@ func (s *subscription) onPublication(e centrifuge.PublicationEvent) {
 	}
 	s.queue = append(s.queue, e.Data)
 	s.signal()
+}
+
+// lostLocked ends an admitted subscription with err, or fails one still
+// joining; s.mu is held.
+func (s *subscription) lostLocked(err error) {
+	if s.admitted {
+		s.endLocked(fmt.Errorf("%w: %w", ErrEnded, err))
+		return
+	}
+	s.failLocked(err)
 }
