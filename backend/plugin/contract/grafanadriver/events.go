@@ -29,8 +29,7 @@ const (
 // runs on the client's callback goroutine, which the client's Close waits
 // for.
 func (s *subscription) endLocked(err error) {
-	if s.ended == nil && !s.stopping {
-		s.ended = err
+	if !s.stopping && s.frames.End(err) {
 		go s.shutdown()
 	}
 	s.signal()
@@ -70,7 +69,7 @@ func (s *subscription) onConnecting(e centrifuge.ConnectingEvent) {
 		// centrifuge-go would reconnect and resubscribe, which Grafana
 		// answers as a new viewer with new initial data: the stream this
 		// Subscription stands for is over.
-		s.endLocked(fmt.Errorf("%w: %w", ErrEnded, lost))
+		s.endLocked(lost)
 		return
 	}
 	s.lastErr = lost
@@ -92,7 +91,7 @@ func (s *subscription) onSubscribing(e centrifuge.SubscribingEvent) {
 	if !s.admitted || s.stopping || e.Code == transportClosed {
 		return
 	}
-	s.endLocked(fmt.Errorf("%w: Grafana Live asked to subscribe again (code %d: %s), which would be a new admission; the driver does not resubscribe", ErrEnded, e.Code, e.Reason))
+	s.endLocked(fmt.Errorf("Grafana Live asked to subscribe again (code %d: %s), which would be a new admission; the driver does not resubscribe", e.Code, e.Reason))
 }
 
 func (s *subscription) onSubscribed(e centrifuge.SubscribedEvent) {
@@ -134,23 +133,18 @@ func (s *subscription) onUnsubscribed(e centrifuge.UnsubscribedEvent) {
 func (s *subscription) onPublication(e centrifuge.PublicationEvent) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ended != nil || s.stopping {
-		// The end's error already says the stream stopped here.
-		return
+	if !s.stopping && !s.frames.Push(e.Data) {
+		// Past MaxQueued the queue ended itself, saying so; stop reading.
+		// (After an earlier end, shutdown is under way already: a no-op.)
+		go s.shutdown()
 	}
-	if len(s.queue) >= s.maxQueued {
-		s.endLocked(fmt.Errorf("%w: more than %d publications waited for Next; later ones were not kept", ErrEnded, s.maxQueued))
-		return
-	}
-	s.queue = append(s.queue, e.Data)
-	s.signal()
 }
 
 // lostLocked ends an admitted subscription with err, or fails one still
 // joining; s.mu is held.
 func (s *subscription) lostLocked(err error) {
 	if s.admitted {
-		s.endLocked(fmt.Errorf("%w: %w", ErrEnded, err))
+		s.endLocked(err)
 		return
 	}
 	s.failLocked(err)

@@ -5,8 +5,5 @@ import "github.com/pulse-datasource/pulse/backend/plugin/contract"
 // Queued is how many publications s holds for Next, and whether it ended:
 // what a spec needs to know that publications arrived before it reads them.
 func Queued(s contract.Subscription) (int, bool) {
-	sub := s.(*subscription)
-	sub.mu.Lock()
-	defer sub.mu.Unlock()
-	return len(sub.queue), sub.ended != nil
+	return s.(*subscription).frames.Len()
 }

@@ -46,14 +46,13 @@ func (d *Driver) Subscribe(ctx context.Context, channel string) (contract.Subscr
 func (d *Driver) newSubscription(channel, live string) (*subscription, error) {
 	lifetime, kill := context.WithCancel(context.Background())
 	s := &subscription{
-		channel:   channel,
-		live:      live,
-		driver:    d,
-		maxQueued: d.maxQueued,
-		lifetime:  lifetime,
-		kill:      kill,
-		wake:      make(chan struct{}, 1),
-		done:      make(chan struct{}),
+		channel:  channel,
+		live:     live,
+		driver:   d,
+		frames:   contract.NewFrameQueue(channel, d.maxQueued),
+		lifetime: lifetime,
+		kill:     kill,
+		wake:     make(chan struct{}, 1),
 	}
 	header := http.Header{}
 	if d.auth != "" {
@@ -166,7 +165,7 @@ func (s *subscription) admit() error {
 	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return nil
 	}
-	p, err := s.decoder.Decode(data)
+	p, _, err := s.frames.Admit(data)
 	if err != nil {
 		return s.joinError(fmt.Errorf("reading the data the admission carried (%s): %w", snippet(data), err))
 	}

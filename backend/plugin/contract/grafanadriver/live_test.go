@@ -134,7 +134,7 @@ var _ = Describe("Subscribe", func() {
 			Expect(rowsOf(next(ctx, sub).Frame)).To(Equal(rowsAt(seconds(3)...)))
 			err := nextError(ctx, sub)
 			Expect(err).To(MatchError(grafanadriver.ErrEnded))
-			Expect(err).To(MatchError(ContainSubstring("more than 2 publications")))
+			Expect(err).To(MatchError(ContainSubstring("more than 2 frames")))
 		})
 	})
 

@@ -2,7 +2,6 @@ package plugindriver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -97,6 +96,3 @@ func (c *channel) stop() {
 	cancel()
 	<-done
 }
-
-// errClosed ends a subscription that its viewer closed.
-var errClosed = errors.New("the subscription is closed")
