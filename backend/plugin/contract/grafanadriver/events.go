@@ -77,12 +77,7 @@ func (s *subscription) onConnecting(e centrifuge.ConnectingEvent) {
 }
 
 func (s *subscription) onDisconnected(e centrifuge.DisconnectedEvent) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopping {
-		return
-	}
-	s.lostLocked(fmt.Errorf("Grafana Live disconnected (code %d: %s)", e.Code, e.Reason))
+	s.lost(fmt.Errorf("Grafana Live disconnected (code %d: %s)", e.Code, e.Reason))
 }
 
 func (s *subscription) onSubscribing(e centrifuge.SubscribingEvent) {
@@ -122,12 +117,7 @@ func (s *subscription) onSubscribeError(e centrifuge.SubscriptionErrorEvent) {
 }
 
 func (s *subscription) onUnsubscribed(e centrifuge.UnsubscribedEvent) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopping {
-		return
-	}
-	s.lostLocked(fmt.Errorf("Grafana Live unsubscribed it (code %d: %s)", e.Code, e.Reason))
+	s.lost(fmt.Errorf("Grafana Live unsubscribed it (code %d: %s)", e.Code, e.Reason))
 }
 
 func (s *subscription) onPublication(e centrifuge.PublicationEvent) {
@@ -140,9 +130,14 @@ func (s *subscription) onPublication(e centrifuge.PublicationEvent) {
 	}
 }
 
-// lostLocked ends an admitted subscription with err, or fails one still
-// joining; s.mu is held.
-func (s *subscription) lostLocked(err error) {
+// lost ends an admitted subscription with err, or fails one still
+// joining, unless it is shutting down anyway.
+func (s *subscription) lost(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return
+	}
 	if s.admitted {
 		s.endLocked(err)
 		return
