@@ -22,7 +22,7 @@ func TestRepositoryComposeFileIsValid(t *testing.T) {
 	}
 	for _, want := range []string{
 		"service grafana",
-		"build arg   GRAFANA_VERSION=12.4.0",
+		"build arg   GRAFANA_VERSION=13.2.3",
 		"port        3000:3000/tcp",
 		"volume      bind ./provisioning -> /etc/grafana/provisioning",
 	} {
