@@ -17,11 +17,18 @@ async function enter(row: Locator, label: string, text: string) {
   await input.press('Tab');
 }
 
-/** A predicate for the /api/ds/query answer to the query that has all of `want`. */
-function answerTo(want: Partial<PulseQuery>) {
+/**
+ * A predicate for the /api/ds/query answer to the query that has all of `want` and streams or
+ * not as `streaming` says. A query that does not stream may lack `withStreaming` altogether:
+ * Grafana merges the data source's default query only into a request whose query is still
+ * empty, and the editor writes the field only when its switch is toggled.
+ */
+function answerTo(want: Partial<PulseQuery>, streaming: boolean) {
   return (response: Response) =>
-    pulseQueries(response.request()).some((q) =>
-      Object.entries(want).every(([key, value]) => q[key as keyof PulseQuery] === value)
+    pulseQueries(response.request()).some(
+      (q) =>
+        Boolean(q.withStreaming) === streaming &&
+        Object.entries(want).every(([key, value]) => q[key as keyof PulseQuery] === value)
     );
 }
 
@@ -49,8 +56,10 @@ test.describe('query editor', () => {
     await enter(row, 'Series', '3');
     await expect(row.getByTestId('pulse-query-problems')).toHaveCount(0);
 
-    const want = { kind: 'sine', stepMs: 200, periodMs: 5000, seriesCount: 3, withStreaming: false };
-    const response = panelEditPage.refreshPanel({ waitForResponsePredicateCallback: answerTo(want) });
+    // The switch was never touched: the query runs without streaming, whether it says
+    // withStreaming: false or, as a new panel's query does, nothing at all.
+    const want = { refId: 'A', kind: 'sine', stepMs: 200, periodMs: 5000, seriesCount: 3 };
+    const response = panelEditPage.refreshPanel({ waitForResponsePredicateCallback: answerTo(want, false) });
     await expect(response).toBeOK();
 
     const frames = await framesOf(await response, 'A');
@@ -76,8 +85,8 @@ test.describe('query editor', () => {
     await row.getByRole('radio', { name: 'Counter', exact: true }).click();
     await enter(row, 'Step (ms)', '250');
 
-    const want = { kind: 'counter', stepMs: 250, withStreaming: true };
-    const answered = page.waitForResponse(answerTo(want));
+    const want = { refId: 'A', kind: 'counter', stepMs: 250 };
+    const answered = page.waitForResponse(answerTo(want, true));
     // The switch's input lies under its styled label, which is what a person clicks.
     await row.locator('#pulse-withStreaming + label').click();
     await expect(row.getByRole('switch', { name: 'With streaming' })).toBeChecked();
