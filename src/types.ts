@@ -87,13 +87,16 @@ export interface PulseOptions extends DataSourceJsonData {
   minStepMs?: number;
   /** The largest `seriesCount` this data source accepts. */
   maxSeries?: number;
+  /** The most channels this data source streams at once; a viewer of one more is refused. */
+  maxStreams?: number;
 }
 
 /** The settings' fields. */
-export type OptionField = 'minStepMs' | 'maxSeries';
+export type OptionField = 'minStepMs' | 'maxSeries' | 'maxStreams';
 
 /** The settings' bounds and defaults. */
 export const OPTION_BOUNDS: Readonly<Record<OptionField, NumberBounds>> = {
   minStepMs: { min: 1, max: 3_600_000, default: 1, integer: true },
   maxSeries: { min: 1, max: 16, default: 16, integer: true },
+  maxStreams: { min: 1, max: 10_000, default: 1000, integer: true },
 };

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
@@ -13,11 +13,34 @@ function setup(jsonData: PulseOptions = {}) {
   return { onOptionsChange, options, user: userEvent.setup() };
 }
 
+/** As Grafana does, renders the editor again with the settings it emitted. */
+function setupLive(jsonData: PulseOptions = {}) {
+  const onOptionsChange = jest.fn();
+  const options = dataSourceSettings(jsonData);
+  function Live() {
+    const [current, setCurrent] = useState(options);
+    const onChange = (next: typeof options) => {
+      onOptionsChange(next);
+      setCurrent(next);
+    };
+    return <ConfigEditor options={current} onOptionsChange={onChange} />;
+  }
+  render(<Live />);
+  return { onOptionsChange, options, user: userEvent.setup() };
+}
+
 describe('ConfigEditor', () => {
-  it('renders both limits, showing defaults as placeholders', () => {
+  it('renders the three limits, showing defaults as placeholders', () => {
     setup({ maxSeries: 8 });
     expect(screen.getByLabelText('Minimum step (ms)')).toHaveAttribute('placeholder', '1');
     expect(screen.getByLabelText('Maximum series')).toHaveValue(8);
+    expect(screen.getByLabelText('Maximum streams')).toHaveAttribute('placeholder', '1000');
+    expect(screen.getByLabelText('Maximum streams')).toHaveValue(null);
+  });
+
+  it('shows a saved stream limit', () => {
+    setup({ maxStreams: 250 });
+    expect(screen.getByLabelText('Maximum streams')).toHaveValue(250);
   });
 
   it('saves a limit into jsonData, keeping the other settings', async () => {
@@ -38,5 +61,34 @@ describe('ConfigEditor', () => {
     await user.clear(maxSeries);
     await user.tab();
     expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: {} });
+  });
+
+  it('saves the stream limit as a whole number within 1 … 10 000, and drops it when cleared', async () => {
+    const { onOptionsChange, options, user } = setupLive({ minStepMs: 100 });
+    const maxStreams = screen.getByLabelText('Maximum streams');
+    await user.type(maxStreams, '50');
+    await user.tab();
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100, maxStreams: 50 } });
+
+    await user.clear(maxStreams);
+    await user.type(maxStreams, '20000');
+    expect(screen.getByText('must be between 1 and 10,000')).toBeInTheDocument();
+    await user.tab();
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100, maxStreams: 10_000 } });
+
+    await user.clear(maxStreams);
+    await user.type(maxStreams, '0');
+    await user.tab();
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100, maxStreams: 1 } });
+
+    await user.clear(maxStreams);
+    await user.type(maxStreams, '12.5');
+    expect(screen.getByText('must be a whole number')).toBeInTheDocument();
+    await user.tab();
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100, maxStreams: 13 } });
+
+    await user.clear(maxStreams);
+    await user.tab();
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100 } });
   });
 });

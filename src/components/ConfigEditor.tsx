@@ -7,7 +7,7 @@ import { NumberField, NumberFieldValue } from './NumberField';
 
 type Props = DataSourcePluginOptionsEditorProps<PulseOptions>;
 
-/** Edits the two limits the backend enforces on every query and stream of this data source. */
+/** Edits the limits the backend enforces on this data source's queries and streams. */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const set = (field: OptionField) => (value: NumberFieldValue) => {
     // Settings take no variables; a cleared field is dropped so the backend's default applies.
@@ -39,6 +39,15 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         bounds={OPTION_BOUNDS.maxSeries}
         value={options.jsonData.maxSeries}
         onCommit={set('maxSeries')}
+      />
+      <NumberField
+        id="pulse-maxStreams"
+        label="Maximum streams"
+        labelWidth={22}
+        tooltip="The most channels this data source streams at once (panels with the same streaming query share one); a viewer of a channel beyond it is refused."
+        bounds={OPTION_BOUNDS.maxStreams}
+        value={options.jsonData.maxStreams}
+        onCommit={set('maxStreams')}
       />
     </FieldSet>
   );
