@@ -78,7 +78,7 @@ var _ = Describe("FrameQueue", func() {
 		errs := make(chan error, 1)
 		go func() { _, err := q.Next(context.Background()); errs <- err }()
 		q.Close()
-		Eventually(errs).Should(Receive(MatchError(contract.ErrClosed)))
+		Eventually(errs).WithTimeout(30 * time.Second).Should(Receive(MatchError(contract.ErrClosed)))
 		Expect(q.Push(frame(data.IncludeAll, 100))).To(BeFalse())
 		_, err := q.Next(context.Background())
 		Expect(err).To(MatchError(contract.ErrClosed))

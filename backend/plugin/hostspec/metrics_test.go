@@ -1,6 +1,8 @@
 package hostspec_test
 
 import (
+	"time"
+
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,12 +28,21 @@ var _ = Describe("CollectMetrics", func() {
 		before := collect()
 		rec := record(ctx, defaultDS, "v1/counter/s=10/r=99")
 		rec.waitPackets(3)
-		during := collect()
-		Expect(metricValue(during, "pulse_stream_active")).To(BeNumerically(">=", 1))
-		Expect(metricValue(during, "pulse_stream_frames_sent_total")).To(BeNumerically(">=", 3))
-		Expect(metricValue(during, "pulse_stream_rows_sent_total")).To(BeNumerically(">=", 3))
-		Expect(metricValue(during, "pulse_stream_bytes_sent_total")).To(BeNumerically(">", metricValue(before, "pulse_stream_bytes_sent_total")))
-		Expect(metricValue(during, "pulse_stream_encode_seconds_count")).To(BeNumerically(">=", 3))
-		Expect(during).To(ContainSubstring("pulse_stream_rows_dropped_total"))
+		// The pump counts a frame once its send returned, which may be
+		// after the host already holds it: ask until the counts caught up.
+		Eventually(func(g Gomega) {
+			during := collect()
+			value := func(name string) float64 {
+				v, err := pluginhost.MetricValue([]byte(during), name)
+				g.Expect(err).NotTo(HaveOccurred())
+				return v
+			}
+			g.Expect(value("pulse_stream_active")).To(BeNumerically(">=", 1))
+			g.Expect(value("pulse_stream_frames_sent_total")).To(BeNumerically(">=", 3))
+			g.Expect(value("pulse_stream_rows_sent_total")).To(BeNumerically(">=", 3))
+			g.Expect(value("pulse_stream_bytes_sent_total")).To(BeNumerically(">", metricValue(before, "pulse_stream_bytes_sent_total")))
+			g.Expect(value("pulse_stream_encode_seconds_count")).To(BeNumerically(">=", 3))
+			g.Expect(during).To(ContainSubstring("pulse_stream_rows_dropped_total"))
+		}).WithContext(ctx).WithTimeout(streamTimeout).WithPolling(50 * time.Millisecond).Should(Succeed())
 	}, SpecTimeout(2*streamTimeout))
 })

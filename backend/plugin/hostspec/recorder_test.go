@@ -82,6 +82,13 @@ func (r *recorder) Rows() []pluginhost.Row {
 	return append([]pluginhost.Row(nil), r.rows...)
 }
 
+// snapshot is the packets received so far and their rows, taken together.
+func (r *recorder) snapshot() ([]pluginhost.Packet, []pluginhost.Row) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]pluginhost.Packet(nil), r.packets...), append([]pluginhost.Row(nil), r.rows...)
+}
+
 // Err is the error the call ended with, or nil while it runs.
 func (r *recorder) Err() error {
 	r.mu.Lock()

@@ -28,6 +28,11 @@ type Driver struct {
 	pluginID    string
 	http        *http.Client
 	dialTimeout time.Duration
+	// readTimeout is how long centrifuge-go waits for a reply to a
+	// command; zero means its default, 5 s. Only specs change it (see
+	// export_test.go), to tell a wait the context ends from one this
+	// timeout ends.
+	readTimeout time.Duration
 	maxQueued   int
 	// org caches the current org, which Live channels are prefixed with.
 	org orgCache

@@ -63,6 +63,7 @@ func (d *Driver) newSubscription(channel, live string) (*subscription, error) {
 	s.client = centrifuge.NewJsonClient(d.live, centrifuge.Config{
 		Header:           header,
 		HandshakeTimeout: d.dialTimeout,
+		ReadTimeout:      d.readTimeout,
 		NetDialContext:   s.dial,
 	})
 	sub, err := s.client.NewSubscription(live)

@@ -23,6 +23,15 @@ import (
 // busy machine.
 const callTimeout = 10 * time.Second
 
+// outlast is longer than any bound a spec waits for: what only a context
+// should end is given this long to end otherwise (centrifuge-go's wait for
+// a reply, a dial), so that a generous bound still tells the two apart.
+const outlast = 5 * time.Minute
+
+// leakTimeout is how long a closed subscription's goroutines have to end:
+// generous for a busy machine, and far shorter than outlast.
+const leakTimeout = 30 * time.Second
+
 // The channel the specs watch, as the driver names it and as Centrifuge
 // does in org 1.
 const (
@@ -237,14 +246,18 @@ var _ = Describe("Subscribe", func() {
 
 		It("keeps trying through a failing upgrade until the deadline, then names what it saw", func(ctx SpecContext) {
 			f.upgradeStatus(http.StatusBadGateway)
+			d := f.driver(func(o *grafanadriver.Options) { o.DialTimeout = outlast })
+			grafanadriver.SetReadTimeout(d, outlast)
 			ctx2, cancel := context.WithTimeout(ctx, time.Second)
 			defer cancel()
 			start := time.Now()
 			_, err := d.Subscribe(ctx2, channel)
 			Expect(err).To(MatchError(context.DeadlineExceeded))
 			Expect(err).To(MatchError(And(ContainSubstring("bad handshake"), ContainSubstring("502 Bad Gateway"))))
-			Expect(time.Since(start)).To(BeNumerically("<", 3*time.Second), "not long past the deadline")
-		}, SpecTimeout(callTimeout))
+			// Retrying would go on for ever, and no timeout of the driver
+			// ends sooner than outlast: only the context stopped it.
+			Expect(time.Since(start)).To(BeNumerically("<", callTimeout), "the deadline ended it")
+		}, SpecTimeout(2*callTimeout))
 
 		It("reports an unreachable Grafana within the deadline", func(ctx SpecContext) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -263,14 +276,17 @@ var _ = Describe("Subscribe", func() {
 
 		It("gives up when its context ends while Grafana does not answer the subscribe", func(ctx SpecContext) {
 			f.channel("1/ds/pulse/slow", liveChannel{hang: true})
+			// Without the context, only centrifuge-go's wait for the reply
+			// would end the subscribe.
+			grafanadriver.SetReadTimeout(d, outlast)
 			ctx2, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 			defer cancel()
 			start := time.Now()
 			_, err := d.Subscribe(ctx2, "ds/pulse/slow")
 			Expect(err).To(MatchError(context.DeadlineExceeded))
-			Expect(time.Since(start)).To(BeNumerically("<", 2*time.Second), "not long past the deadline")
+			Expect(time.Since(start)).To(BeNumerically("<", callTimeout), "the deadline ended it")
 			Eventually(f.subscribers).WithArguments("1/ds/pulse/slow").WithTimeout(callTimeout).Should(BeZero())
-		}, SpecTimeout(callTimeout))
+		}, SpecTimeout(3*callTimeout))
 
 		It("gives up at once on a context already ended", func(ctx SpecContext) {
 			subscribe(ctx, d, channel) // the org is known: Subscribe goes straight to Live
@@ -351,6 +367,11 @@ var _ = Describe("Subscribe", func() {
 		})
 
 		It("leaves no goroutine behind once closed", func(ctx SpecContext) {
+			// Goroutines of commands waiting for replies end when the
+			// client closes, or else after centrifuge-go's read timeout:
+			// make that longer than the wait below, so that only Close
+			// can have ended them.
+			grafanadriver.SetReadTimeout(d, outlast)
 			// A first subscription learns the org, leaving the HTTP
 			// client's idle connection, which is not the subscription's.
 			first := subscribe(ctx, d, channel)
@@ -362,12 +383,11 @@ var _ = Describe("Subscribe", func() {
 			f.publish(live, encode(frameAt(seconds(2)...), data.IncludeDataOnly))
 			next(ctx, sub)
 			sub.Close()
-			// Well under centrifuge-go's 5 s read timeout, which bounds
-			// the goroutines of commands waiting for replies.
-			Eventually(gleak.Goroutines).WithTimeout(3 * time.Second).ShouldNot(gleak.HaveLeaked(before))
-		})
+			Eventually(gleak.Goroutines).WithTimeout(leakTimeout).ShouldNot(gleak.HaveLeaked(before))
+		}, SpecTimeout(leakTimeout+2*callTimeout))
 
 		It("leaves no goroutine behind after a failed join", func(ctx SpecContext) {
+			grafanadriver.SetReadTimeout(d, outlast)
 			subscribe(ctx, d, channel).Close()
 			Eventually(f.subscribers).WithArguments(live).WithTimeout(callTimeout).Should(BeZero())
 			before := gleak.Goroutines()
@@ -377,7 +397,7 @@ var _ = Describe("Subscribe", func() {
 			defer cancel()
 			_, err := d.Subscribe(ctx2, channel)
 			Expect(err).To(HaveOccurred())
-			Eventually(gleak.Goroutines).WithTimeout(3 * time.Second).ShouldNot(gleak.HaveLeaked(before))
-		})
+			Eventually(gleak.Goroutines).WithTimeout(leakTimeout).ShouldNot(gleak.HaveLeaked(before))
+		}, SpecTimeout(leakTimeout+2*callTimeout))
 	})
 })
