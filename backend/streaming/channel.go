@@ -47,6 +47,7 @@ var pathParams = []pathParam{
 // The path is canonical: defaults are left out and the order is fixed, so
 // equal queries share one channel. WithStreaming is not part of it.
 func (q Query) Path() string {
+	q = q.canonical()
 	var b strings.Builder
 	b.WriteString(PathVersion)
 	b.WriteByte('/')
@@ -71,7 +72,7 @@ func (q Query) Path() string {
 func ParsePath(path string) (Query, error) {
 	segments := strings.Split(path, "/")
 	if len(segments) < 2 || segments[0] != PathVersion {
-		return Query{}, malformed("path", "%q is not a Pulse %s channel path", path, PathVersion)
+		return Query{}, malformed("path", "%s is not a Pulse %s channel path", Excerpt(path), PathVersion)
 	}
 	q := DefaultQuery()
 	kind, err := ParseKind(segments[1])
@@ -83,23 +84,24 @@ func ParsePath(path string) (Query, error) {
 	for _, seg := range segments[2:] {
 		key, value, ok := strings.Cut(seg, "=")
 		if !ok {
-			return Query{}, malformed("path", "segment %q is not key=value", seg)
+			return Query{}, malformed("path", "segment %s is not key=value", Excerpt(seg))
 		}
 		i := paramIndex(key)
 		if i < next {
-			return Query{}, malformed("path", "unknown, repeated or misplaced key %q", key)
+			return Query{}, malformed("path", "unknown, repeated or misplaced key %s", Excerpt(key))
 		}
 		p := pathParams[i]
 		if err := p.set(&q, value); err != nil {
-			return Query{}, malformed(p.field, "%q is not a number", value)
+			return Query{}, malformed(p.field, "%s is not a number", Excerpt(value))
 		}
 		next = i + 1
 	}
+	q = q.canonical()
 	if err := q.Validate(); err != nil {
 		return Query{}, err
 	}
 	if canonical := q.Path(); canonical != path {
-		return Query{}, malformed("path", "%q is not canonical; Pulse writes it %q", path, canonical)
+		return Query{}, malformed("path", "%s is not canonical; Pulse writes it %s", Excerpt(path), Excerpt(canonical))
 	}
 	q.WithStreaming = true
 	return q, nil
@@ -112,7 +114,7 @@ func ParsePath(path string) (Query, error) {
 func (q Query) Channel(dataSourceUID string) (string, error) {
 	channel := "ds/" + dataSourceUID + "/" + q.Path()
 	if len(channel) > MaxChannelLength {
-		return "", fmt.Errorf("channel %q is longer than Grafana's limit of %d characters", channel, MaxChannelLength)
+		return "", fmt.Errorf("channel %s is longer than Grafana's limit of %d characters", Excerpt(channel), MaxChannelLength)
 	}
 	return channel, nil
 }
@@ -131,6 +133,7 @@ func formatInt(v int64) string { return strconv.FormatInt(v, 10) }
 // formatNumber writes the shortest decimal that reads back to exactly v,
 // without the '+' Grafana does not allow in channel paths.
 func formatNumber(v float64) string {
+	v = positiveZero(v)
 	return strings.Replace(strconv.FormatFloat(v, 'g', -1, 64), "e+", "e", 1)
 }
 

@@ -114,7 +114,22 @@ var _ = Describe("Channel paths", func() {
 		Entry("trailing slash", "v1/sine/"),
 		Entry("plus sign", "v1/sine/a=1e+06"),
 		Entry("fractional integer", "v1/sine/s=1.5"),
+		Entry("negative zero offset", "v1/sine/o=-0"),
+		Entry("negative zero amplitude", "v1/sine/a=-0"),
+		Entry("negative zero offset, other spelling", "v1/sine/o=-0.0"),
 	)
+
+	It("quotes at most a short prefix of a huge path in its errors", func() {
+		for _, path := range []string{
+			"v1/" + strings.Repeat("k", 1<<20), "v9/" + strings.Repeat("x", 1<<20),
+			"v1/sine/" + strings.Repeat("s", 1<<20), "v1/sine/s=" + strings.Repeat("9", 1<<20),
+			"v1/sine/zz" + strings.Repeat("z", 1<<20) + "=1",
+		} {
+			_, err := streaming.ParsePath(path)
+			Expect(err).To(MatchError(streaming.ErrMalformed))
+			Expect(len(err.Error())).To(BeNumerically("<", 200), err.Error()[:min(len(err.Error()), 300)])
+		}
+	})
 
 	DescribeTable("refuses well-formed paths beyond the bounds as out of bounds",
 		func(path string) {

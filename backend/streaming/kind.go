@@ -24,7 +24,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown kind %q: use one of %v", s, Kinds)
+	return "", fmt.Errorf("unknown kind %s: use one of %v", Excerpt(s), Kinds)
 }
 
 // Periodic reports whether the kind repeats every periodMs.

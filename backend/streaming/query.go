@@ -1,8 +1,6 @@
 package streaming
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"time"
 )
@@ -43,38 +41,71 @@ func (q Query) Step() time.Duration { return time.Duration(q.StepMs) * time.Mill
 // stream sends at most one frame per window, holding every point due in it.
 func (q Query) FlushWindow() time.Duration { return time.Duration(q.FlushMs) * time.Millisecond }
 
+// GrafanaQueryFields are the fields Grafana itself adds to every query
+// model (or that a saved dashboard may carry for it). They are not Pulse's,
+// and never reported as unknown.
+var GrafanaQueryFields = []string{
+	"refId", "datasource", "datasourceId", "queryType", "hide", "key",
+	"intervalMs", "maxDataPoints", "interval", "intervalFactor", "utcOffsetSec", "timeRange",
+}
+
 // ParseQuery reads a query's JSON as Grafana sends it. Fields Pulse does not
-// know (refId, datasource, intervalMs, …) are ignored; absent or null fields
-// take their defaults. The error is a *FieldError naming the first bad field.
+// know are ignored (ReadQuery lists them); absent or null fields take their
+// defaults. The error is a *FieldError naming the first bad field.
 func ParseQuery(raw []byte) (Query, error) {
+	q, _, err := ReadQuery(raw)
+	return q, err
+}
+
+// ReadQuery is ParseQuery that also lists, sorted, the fields of raw that are
+// neither Pulse's nor Grafana's (GrafanaQueryFields): most likely a
+// misspelling such as "stepMS", which would otherwise be silently ignored.
+func ReadQuery(raw []byte) (Query, []string, error) {
 	q := DefaultQuery()
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return q, nil
+	r, err := ReadFields(raw, "query")
+	if err != nil {
+		return Query{}, nil, err
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return Query{}, malformed("query", "not a JSON object: %v", err)
-	}
-	r := fieldReader{fields: fields}
-	r.bool("withStreaming", &q.WithStreaming)
-	r.kind("kind", &q.Kind)
-	r.integer("stepMs", &q.StepMs)
-	r.integer("periodMs", &q.PeriodMs)
-	r.number("amplitude", &q.Amplitude)
-	r.number("offset", &q.Offset)
-	r.integer("seed", &q.Seed)
+	kind := string(q.Kind)
+	r.Bool("withStreaming", &q.WithStreaming)
+	r.String("kind", &kind)
+	r.Integer("stepMs", &q.StepMs)
+	r.Integer("periodMs", &q.PeriodMs)
+	r.Number("amplitude", &q.Amplitude)
+	r.Number("offset", &q.Offset)
+	r.Integer("seed", &q.Seed)
 	series := int64(q.SeriesCount)
-	r.integer("seriesCount", &series)
-	r.integer("flushMs", &q.FlushMs)
-	if r.err != nil {
-		return Query{}, r.err
+	r.Integer("seriesCount", &series)
+	r.Integer("flushMs", &q.FlushMs)
+	if err := r.Err(); err != nil {
+		return Query{}, nil, err
+	}
+	if q.Kind, err = ParseKind(kind); err != nil {
+		return Query{}, nil, malformed("kind", "%v", err)
 	}
 	// int may be 32 bits wide; Validate reports anything out of bounds.
 	q.SeriesCount = int(max(min(series, math.MaxInt32), math.MinInt32))
+	q = q.canonical()
 	if err := q.Validate(); err != nil {
-		return Query{}, err
+		return Query{}, nil, err
 	}
-	return q, nil
+	return q, r.Unknown(GrafanaQueryFields...), nil
+}
+
+// canonical gives every value one spelling: -0 becomes 0, so that it cannot
+// make a second channel for the same stream.
+func (q Query) canonical() Query {
+	q.Amplitude = positiveZero(q.Amplitude)
+	q.Offset = positiveZero(q.Offset)
+	return q
+}
+
+// positiveZero turns -0 into 0 and leaves every other value as it is.
+func positiveZero(v float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	return v
 }
 
 // Validate checks every parameter against its bounds.
@@ -97,7 +128,7 @@ func (q Query) Validate() error {
 	}
 	for _, c := range checks {
 		if !(c.value >= c.min && c.value <= c.max) {
-			return outOfBounds(c.field, "must be between %v and %v, got %v", c.min, c.max, c.value)
+			return outOfBounds(c.field, "must be between %s and %s, got %s", FormatNumber(c.min), FormatNumber(c.max), FormatNumber(c.value))
 		}
 	}
 	return nil

@@ -2,6 +2,8 @@ package streaming_test
 
 import (
 	"errors"
+	"math"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -74,7 +76,53 @@ var _ = Describe("ParseQuery", func() {
 		Entry("no series", `{"seriesCount":0}`, "seriesCount", streaming.ErrOutOfBounds),
 		Entry("too many series", `{"seriesCount":17}`, "seriesCount", streaming.ErrOutOfBounds),
 		Entry("series beyond int32", `{"seriesCount":99999999999}`, "seriesCount", streaming.ErrOutOfBounds),
+		Entry("a number in quotes", `{"stepMs":"5"}`, "stepMs", streaming.ErrMalformed),
 	)
+
+	It("reads numbers in every form JSON allows, exponents included", func() {
+		q, err := streaming.ParseQuery([]byte(`{"stepMs":1e3,"amplitude":2.5E1,"offset":-1e-2}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q.StepMs).To(BeEquivalentTo(1000))
+		Expect(q.Amplitude).To(Equal(25.0))
+		Expect(q.Offset).To(Equal(-0.01))
+	})
+
+	It("writes bounds and values in plain digits", func() {
+		_, err := streaming.ParseQuery([]byte(`{"stepMs":3600001}`))
+		Expect(err).To(MatchError("stepMs: must be between 1 and 3600000, got 3600001"))
+		_, err = streaming.ParseQuery([]byte(`{"offset":-2e9}`))
+		Expect(err).To(MatchError("offset: must be between -1000000000 and 1000000000, got -2000000000"))
+	})
+
+	It("quotes at most a short prefix of a huge value", func() {
+		huge := strings.Repeat("x", 1<<20)
+		for _, body := range []string{`{"kind":"` + huge + `"}`, `{"stepMs":"` + huge + `"}`} {
+			_, err := streaming.ParseQuery([]byte(body))
+			Expect(err).To(HaveOccurred())
+			Expect(len(err.Error())).To(BeNumerically("<", 200), "the error quotes a prefix")
+			Expect(err.Error()).To(ContainSubstring("bytes)"), "and says how long the value was")
+		}
+	})
+
+	It("gives -0 the one spelling of 0, so that it makes no second channel", func() {
+		q, err := streaming.ParseQuery([]byte(`{"offset":-0,"amplitude":-0.0,"withStreaming":true}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(math.Signbit(q.Offset)).To(BeFalse())
+		Expect(math.Signbit(q.Amplitude)).To(BeFalse())
+		Expect(q.Path()).To(Equal("v1/randomWalk/a=0"))
+		minusZero := streaming.DefaultQuery()
+		minusZero.Offset = math.Copysign(0, -1)
+		Expect(minusZero.Path()).To(Equal(streaming.DefaultQuery().Path()), "a query built by hand too")
+	})
+
+	It("lists fields that are neither Pulse's nor Grafana's", func() {
+		q, unknown, err := streaming.ReadQuery([]byte(`{"refId":"A","datasource":{"uid":"x"},"intervalMs":1,"maxDataPoints":9,` +
+			`"hide":false,"key":"k","queryType":"","datasourceId":1,"stepMS":5,"kind":"sine","zeta":null,"alpha":1}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q.Kind).To(Equal(streaming.KindSine))
+		Expect(q.StepMs).To(BeEquivalentTo(streaming.DefaultStepMs), "the misspelt field is not read")
+		Expect(unknown).To(Equal([]string{"alpha", "stepMS", "zeta"}))
+	})
 })
 
 var _ = Describe("Limits", func() {
