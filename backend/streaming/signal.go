@@ -13,7 +13,7 @@ func (q Query) Value(series int, n int64) float64 {
 	case KindSine, KindSquare, KindSawtooth:
 		return q.periodicValue(q.cyclePosition(series, n))
 	case KindCounter:
-		return q.Offset + q.Amplitude*float64(n)
+		return q.Offset + q.Amplitude*float64(q.PointOfDay(n))
 	default:
 		return q.walkValue(walk(q.walkKey(series), n))
 	}
@@ -46,6 +46,19 @@ func (q Query) fillValues(series int, first, stride int64, dst []float64, cache 
 	default:
 		fillWalk(q.walkKey(series), first, stride, dst, q.walkValue, cache)
 	}
+}
+
+// dayMs is one day in milliseconds.
+const dayMs = 86_400_000
+
+// PointOfDay is how many grid points of its UTC day come before the point
+// at grid index n: 0 for the first point at or after midnight, 1 for the
+// next, and so on. A counter counts it, so that it reads as a count (it
+// starts again at 0 every midnight UTC) yet stays a pure function of the
+// time.
+func (q Query) PointOfDay(n int64) int64 {
+	midnight := floorDiv(n*q.StepMs, dayMs) * dayMs
+	return n + floorDiv(-midnight, q.StepMs) // n minus the first index at or after midnight
 }
 
 // periodicValue is a periodic kind's value at position x in its cycle.

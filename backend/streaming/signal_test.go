@@ -2,6 +2,7 @@ package streaming_test
 
 import (
 	"math"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -53,11 +54,27 @@ var _ = Describe("Signals", func() {
 			To(Equal([]float64{-1, -0.5, 0, 0.5, -1}))
 	})
 
-	It("counts grid steps since the epoch", func() {
+	It("counts grid points since midnight UTC", func() {
 		q := query(streaming.KindCounter, func(q *streaming.Query) { q.Amplitude, q.Offset = 2, 1 })
 		Expect(q.Value(0, 0)).To(Equal(1.0))
-		Expect(q.Value(0, 1_764_000_000)).To(Equal(3_528_000_001.0))
 		Expect(q.Value(5, 7)).To(Equal(15.0))
+		// 2025-11-24 16:00:00 UTC, one-second steps: 57 600 points since midnight.
+		Expect(q.Value(0, 1_764_000_000)).To(Equal(1 + 2*57_600.0))
+		midnight := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+		Expect(q.Value(0, q.Index(midnight)-1)).To(Equal(1+2*86_399.0), "the last point of a day")
+		Expect(q.Value(0, q.Index(midnight))).To(Equal(1.0), "midnight starts again at 0")
+	})
+
+	It("counts from the first point at or after midnight when steps do not divide a day", func() {
+		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs, q.Amplitude, q.Offset = 7_000, 1, 0 })
+		midnight := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+		first := q.Index(midnight.Add(-time.Millisecond)) + 1 // the first point at or after midnight
+		Expect(q.Time(first).Before(midnight)).To(BeFalse())
+		Expect(q.Time(first - 1).Before(midnight)).To(BeTrue())
+		Expect(q.Value(0, first)).To(Equal(0.0))
+		Expect(q.Value(0, first+5)).To(Equal(5.0))
+		Expect(q.Value(0, first-1)).To(Equal(float64((86_400_000-1)/7_000)), "the day before ends at its last point's count")
+		Expect(q.Value(0, -1)).To(BeNumerically(">", 0), "before the epoch too, a count within its day")
 	})
 
 	It("keeps periodic positions exact far from the epoch", func() {

@@ -43,7 +43,7 @@ func (c counter) path() string {
 func (c counter) expectValues(rows []pluginhost.Row) {
 	GinkgoHelper()
 	for _, r := range rows {
-		want := float64(c.offset + counterAmplitude*(r.Time.UnixMilli()/c.stepMs))
+		want := float64(c.offset + counterAmplitude*pluginhost.CounterCount(r.Time, c.stepMs))
 		Expect(r.Values).To(Equal([]float64{want}), "the counter at %s", r.Time)
 	}
 }

@@ -61,7 +61,7 @@ var _ = Describe("QueryData without streaming", func() {
 		Entry("a single instant on the grid", int64(1000), time.Second, time.Second),
 	)
 
-	It("gives counter values offset + amplitude * t/stepMs", func(ctx SpecContext) {
+	It("gives counter values offset + amplitude * points since midnight UTC", func(ctx SpecContext) {
 		from, to := base, base.Add(20*time.Second)
 		f := queryFrame(ctx, defaultDS, pluginhost.Query{
 			JSON: `{"kind":"counter","stepMs":500,"amplitude":2,"offset":5}`, From: from, To: to, MaxDataPoints: 1000,
@@ -69,7 +69,7 @@ var _ = Describe("QueryData without streaming", func() {
 		rows := rowsOf(f)
 		Expect(rows).To(HaveLen(41))
 		for _, r := range rows {
-			Expect(r.Values).To(Equal([]float64{5 + 2*float64(r.Time.UnixMilli()/500)}), "at %s", r.Time)
+			Expect(r.Values).To(Equal([]float64{5 + 2*float64(pluginhost.CounterCount(r.Time, 500))}), "at %s", r.Time)
 		}
 	})
 
@@ -100,7 +100,7 @@ var _ = Describe("QueryData without streaming", func() {
 		Expect(b[0].RefID).To(Equal("B"))
 		Expect(rowsOf(a[0])).To(HaveLen(5))
 		Expect(rowsOf(b[0])).To(HaveLen(3))
-		Expect(rowsOf(b[0])[0].Values[0]).To(Equal(100 + 10*float64(base.UnixMilli()/2000)))
+		Expect(rowsOf(b[0])[0].Values[0]).To(Equal(100 + 10*float64(pluginhost.CounterCount(base, 2000))))
 	})
 
 	Describe("maxDataPoints", func() {
@@ -122,7 +122,7 @@ var _ = Describe("QueryData without streaming", func() {
 			}
 			for _, r := range rows {
 				Expect(r.Time.UnixMilli()%stepMs).To(BeZero(), "on the step grid")
-				Expect(r.Values[0]).To(Equal(10*float64(r.Time.UnixMilli()/stepMs)), "the value of that grid point")
+				Expect(r.Values[0]).To(Equal(10*float64(pluginhost.CounterCount(r.Time, stepMs))), "the value of that grid point")
 			}
 			Expect(rows[0].Time).To(BeTemporally(">=", from))
 			Expect(rows[0].Time).To(BeTemporally("<", from.Add(spacing)), "covers the start of the range")

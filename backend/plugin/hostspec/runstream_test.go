@@ -65,7 +65,7 @@ var _ = Describe("RunStream", func() {
 		Expect(rows[0].Time).To(Equal(given[len(given)-1].Time.Add(100*time.Millisecond)), "the stream starts right after the newest row the viewer was given")
 		onGridWithoutGaps(rows, 100)
 		for _, r := range rows {
-			Expect(r.Values).To(Equal([]float64{10 * float64(r.Time.UnixMilli()/100)}), "counter at %s", r.Time)
+			Expect(r.Values).To(Equal([]float64{10 * float64(pluginhost.CounterCount(r.Time, 100))}), "counter at %s", r.Time)
 		}
 	}, SpecTimeout(2*streamTimeout))
 
@@ -122,10 +122,10 @@ var _ = Describe("RunStream", func() {
 
 			streamed := rec.waitRows(2)
 			Expect(streamed[0].Time).To(Equal(lastFilled.Time.Add(step)), "the stream starts right after the backfill")
-			Expect(streamed[0].Values).To(Equal([]float64{lastFilled.Values[0] + 3}), "and continues its values")
+			Expect(streamed[0].Values).To(Equal([]float64{1 + 3*float64(pluginhost.CounterCount(streamed[0].Time, stepMs))}), "and continues its values")
 			onGridWithoutGaps(append([]pluginhost.Row{lastFilled}, streamed...), stepMs)
 			for _, r := range streamed {
-				Expect(r.Values).To(Equal([]float64{1 + 3*float64(r.Time.UnixMilli()/stepMs)}))
+				Expect(r.Values).To(Equal([]float64{1 + 3*float64(pluginhost.CounterCount(r.Time, stepMs))}))
 			}
 			return
 		}
@@ -149,7 +149,7 @@ var _ = Describe("RunStream", func() {
 
 		again := record(ctx, defaultDS, path)
 		rows := again.waitRows(3)
-		Expect(rows[0].Values[0]).To(Equal(5 + 10*float64(rows[0].Time.UnixMilli()/100)))
+		Expect(rows[0].Values[0]).To(Equal(5 + 10*float64(pluginhost.CounterCount(rows[0].Time, 100))))
 		healthy(ctx)
 	}, SpecTimeout(4*streamTimeout))
 
@@ -162,10 +162,10 @@ var _ = Describe("RunStream", func() {
 		onGridWithoutGaps(fastRows, 100)
 		onGridWithoutGaps(slowRows, 200)
 		for _, r := range fastRows {
-			Expect(r.Values).To(Equal([]float64{10 * float64(r.Time.UnixMilli()/100)}))
+			Expect(r.Values).To(Equal([]float64{10 * float64(pluginhost.CounterCount(r.Time, 100))}))
 		}
 		for _, r := range slowRows {
-			Expect(r.Values).To(Equal([]float64{7 + 3*float64(r.Time.UnixMilli()/200)}))
+			Expect(r.Values).To(Equal([]float64{7 + 3*float64(pluginhost.CounterCount(r.Time, 200))}))
 		}
 		Expect(fastRows[0].Time).To(BeTemporally("<", slowRows[len(slowRows)-1].Time), "the two streams ran at the same time")
 		Expect(slowRows[0].Time).To(BeTemporally("<", fastRows[len(fastRows)-1].Time), "the two streams ran at the same time")
