@@ -3,21 +3,25 @@ package streaming
 // Bounds of every query parameter, inclusive. They keep one query's work
 // finite whatever a viewer writes into a query or a channel path.
 const (
-	MinStepMs        = 1
-	MaxStepMs        = 3_600_000
-	MinPeriodMs      = 10
-	MaxPeriodMs      = 86_400_000
-	MinAmplitude     = 0
-	MaxAmplitude     = 1e9
-	MinOffset        = -1e9
-	MaxOffset        = 1e9
-	MinSeed          = 0
-	MaxSeed          = 999_999_999
-	MinSeriesCount   = 1
-	MaxSeriesCount   = 16
-	MinFlushMs       = 10
-	MaxFlushMs       = 10_000
-	MaxBackfillRows  = 100_000
+	MinStepMs       = 1
+	MaxStepMs       = 3_600_000
+	MinPeriodMs     = 10
+	MaxPeriodMs     = 86_400_000
+	MinAmplitude    = 0
+	MaxAmplitude    = 1e9
+	MinOffset       = -1e9
+	MaxOffset       = 1e9
+	MinSeed         = 0
+	MaxSeed         = 999_999_999
+	MinSeriesCount  = 1
+	MaxSeriesCount  = 16
+	MinFlushMs      = 10
+	MaxFlushMs      = 10_000
+	MaxBackfillRows = 100_000
+	// MaxRequestPoints bounds one QueryData request: the points (rows ×
+	// series) of all its queries together. One query at its widest
+	// (MaxBackfillRows × MaxSeriesCount) fits.
+	MaxRequestPoints = 2_000_000
 	DefaultMaxPoints = 1_000
 	// InitialRows is how many of the newest rows a new subscriber of a
 	// running stream gets at once.

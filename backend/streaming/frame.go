@@ -1,6 +1,7 @@
 package streaming
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -32,6 +33,17 @@ func (q Query) SeriesLabels(series int) data.Labels {
 // Frame holds the points at grid indexes first, first+stride, … up to last,
 // in a time field and one value field per series.
 func (q Query) Frame(first, last, stride int64) *data.Frame {
+	f, _ := q.frame(context.Background(), first, last, stride)
+	return f
+}
+
+// frameChunk is how many values Pulse computes between two checks of a
+// request's context.
+const frameChunk = 4096
+
+// frame is Frame that stops with ctx's error, checked every frameChunk
+// values, so that a cancelled request stops computing at once.
+func (q Query) frame(ctx context.Context, first, last, stride int64) (*data.Frame, error) {
 	rows := 0
 	if last >= first {
 		rows = int((last-first)/stride) + 1
@@ -44,10 +56,15 @@ func (q Query) Frame(first, last, stride int64) *data.Frame {
 	fields = append(fields, data.NewField(TimeField, nil, times))
 	for s := range q.SeriesCount {
 		values := make([]float64, rows)
-		q.fillValues(s, first, stride, values, nil)
+		for at := 0; at < rows; at += frameChunk {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			q.fillValues(s, first+int64(at)*stride, stride, values[at:min(at+frameChunk, rows)], nil)
+		}
 		fields = append(fields, data.NewField(ValueField, q.SeriesLabels(s), values))
 	}
-	return data.NewFrame("", fields...)
+	return data.NewFrame("", fields...), nil
 }
 
 // Backfill is the frame of the grid points within [from, to]. When they are
@@ -55,21 +72,46 @@ func (q Query) Frame(first, last, stride int64) *data.Frame {
 // DefaultMaxPoints) it keeps every k-th point, the smallest k that fits,
 // counted back from the newest so the backfill ends where a stream begins.
 func (q Query) Backfill(from, to time.Time, maxPoints int64) *data.Frame {
+	f, _ := q.BackfillContext(context.Background(), from, to, maxPoints)
+	return f
+}
+
+// BackfillContext is Backfill that stops with ctx's error when ctx ends
+// before the frame is computed.
+func (q Query) BackfillContext(ctx context.Context, from, to time.Time, maxPoints int64) (*data.Frame, error) {
+	first, last, stride := q.backfillRange(from, to, maxPoints)
+	return q.frame(ctx, first, last, stride)
+}
+
+// BackfillPoints is how many points (rows × series) Backfill computes for
+// the same arguments, without computing them: what a request's budget
+// counts.
+func (q Query) BackfillPoints(from, to time.Time, maxPoints int64) int64 {
+	first, last, stride := q.backfillRange(from, to, maxPoints)
+	if last < first {
+		return 0
+	}
+	return ((last-first)/stride + 1) * int64(q.SeriesCount)
+}
+
+// backfillRange is the grid indexes first … last, every stride-th, of a
+// backfill.
+func (q Query) backfillRange(from, to time.Time, maxPoints int64) (first, last, stride int64) {
 	if maxPoints <= 0 {
 		maxPoints = DefaultMaxPoints
 	}
 	maxPoints = min(maxPoints, MaxBackfillRows)
-	last := q.Index(to)
-	first := -floorDiv(-from.UnixMilli(), q.StepMs) // the first index at or after from
+	last = q.Index(to)
+	first = -floorDiv(-from.UnixMilli(), q.StepMs) // the first index at or after from
 	count := last - first + 1
-	stride := int64(1)
+	stride = 1
 	if count > maxPoints {
 		stride = (count + maxPoints - 1) / maxPoints
 	}
 	if count > 0 {
 		first = last - (count-1)/stride*stride
 	}
-	return q.Frame(first, last, stride)
+	return first, last, stride
 }
 
 // Recent is the frame of the rows newest at now: what a viewer who joins a

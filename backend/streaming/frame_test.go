@@ -1,6 +1,7 @@
 package streaming_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"path/filepath"
 	"time"
@@ -122,6 +123,33 @@ var _ = Describe("Frames", func() {
 		Expect(rows).To(HaveLen(5))
 		Expect(rows[4]).To(Equal(q.Time(q.Index(now))))
 		Expect(f).To(Equal(q.Frame(q.Index(now)-4, q.Index(now), 1)))
+	})
+
+	It("computes long backfills in chunks with the same values, and counts their points beforehand", func() {
+		for _, kind := range streaming.Kinds {
+			q := query(kind, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 2; q.Seed = 5 })
+			from, to := base, base.Add(9999*time.Millisecond)
+			f := q.Backfill(from, to, 20_000)
+			Expect(f.Rows()).To(Equal(10_000))
+			Expect(q.BackfillPoints(from, to, 20_000)).To(BeEquivalentTo(2 * 10_000))
+			first := q.Index(from)
+			for s := range q.SeriesCount {
+				for _, row := range []int{0, 4095, 4096, 8191, 8192, 9999} {
+					Expect(f.Fields[s+1].At(row)).To(Equal(q.Value(s, first+int64(row))), "%s series %d row %d", kind, s, row)
+				}
+			}
+			Expect(q.BackfillPoints(from, to, 1000)).To(BeEquivalentTo(2 * q.Backfill(from, to, 1000).Rows()))
+			Expect(q.BackfillPoints(to, from, 1000)).To(BeZero(), "an empty range")
+		}
+	})
+
+	It("stops computing a backfill when its request is cancelled", func() {
+		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16 })
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		f, err := q.BackfillContext(ctx, base, base.Add(24*time.Hour), streaming.MaxBackfillRows)
+		Expect(err).To(MatchError(context.Canceled))
+		Expect(f).To(BeNil())
 	})
 
 	DescribeTable("matches the golden frames",

@@ -20,6 +20,10 @@ type PumpOptions struct {
 	// MaxRowsPerFrame bounds one frame: a frame goes out as soon as it holds
 	// this many rows, even within the flush window. Zero means 1000.
 	MaxRowsPerFrame int
+	// MaxFrameBytes bounds one frame's size as well: a wide query's frames
+	// hold fewer rows, so that a stream whose receiver stalls pins little
+	// memory in the frames queued for it. Zero means 64 KiB.
+	MaxFrameBytes int
 	// MaxBacklog is how many due rows the pump catches up on after the
 	// receiver was slow; older ones are dropped and counted. Zero means
 	// 10 000.
@@ -43,6 +47,9 @@ type PumpOptions struct {
 func (o PumpOptions) withDefaults() PumpOptions {
 	if o.MaxRowsPerFrame <= 0 {
 		o.MaxRowsPerFrame = 1000
+	}
+	if o.MaxFrameBytes <= 0 {
+		o.MaxFrameBytes = 64 << 10
 	}
 	if o.MaxBacklog <= 0 {
 		o.MaxBacklog = 10_000
@@ -99,7 +106,7 @@ func (p *Pump) Run(ctx context.Context) error {
 		defer m.ActiveStreams.Dec()
 	}
 	q, clock := p.query, p.opts.Clock
-	maxRows := int64(p.opts.MaxRowsPerFrame)
+	maxRows := int64(p.rowsPerFrame())
 	next := q.Index(clock.Now()) + 1
 	if after := p.opts.StartAfter; !after.IsZero() {
 		next = min(next, q.Index(after)+1)
@@ -138,6 +145,12 @@ func (p *Pump) Run(ctx context.Context) error {
 		// pump woke: a late wake-up must not delay every later frame.
 		lastFlush = due
 	}
+}
+
+// rowsPerFrame is how many rows one frame holds at most: MaxRowsPerFrame,
+// or fewer when that many rows of this query would pass MaxFrameBytes.
+func (p *Pump) rowsPerFrame() int {
+	return max(1, min(p.opts.MaxRowsPerFrame, p.opts.MaxFrameBytes/maxRowBytes(p.query.SeriesCount)))
 }
 
 // dueTime is when the next frame goes out: when its first row is due, but

@@ -132,6 +132,23 @@ var _ = Describe("Pump", func() {
 		Expect(stats.RowsSent).To(Equal(int64(1 + opts.MaxBacklog)))
 	})
 
+	It("bounds a wide query's catch-up frames in bytes as well as rows", func() {
+		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
+		stall := func(n int, clock *virtualClock) {
+			if n == 1 {
+				clock.now = clock.now.Add(time.Minute) // the receiver stalled
+			}
+		}
+		pump, packets := runVirtual(q, start, 1+12, streaming.PumpOptions{}, stall)
+		for _, p := range packets[1:] {
+			Expect(p.withSchema).To(BeFalse())
+			Expect(p.bytes).To(BeNumerically("<=", 64<<10), "a frame of %d rows", p.frame.Rows())
+			Expect(p.frame.Rows()).To(BeNumerically(">=", 100), "still a useful batch")
+		}
+		Expect(pump.Stats().RowsDropped).To(BeNumerically(">", 0))
+		expectConsecutive(q, packets[1:], q.Index(packets[1].frame.Fields[0].At(0).(time.Time)))
+	})
+
 	It("counts frames, rows, bytes and drops in its stats and metrics, and the stream while it runs", func() {
 		reg := prometheus.NewRegistry()
 		metrics, err := streaming.NewMetrics(reg)

@@ -84,5 +84,11 @@ func appendJSONFloat(dst []byte, v float64) []byte {
 // packetSize estimates a data-only packet's length, so that it is
 // allocated once.
 func (b *rowBuffer) packetSize() int {
-	return 32 + len(b.times)*(14+22*len(b.values))
+	return 32 + len(b.times)*maxRowBytes(len(b.values))
 }
+
+// maxRowBytes is the most one row of a data-only packet takes: a time of up
+// to 13 digits and a comma, and per series a value of up to 21 characters
+// (the shortest exact decimal of a float64 is at most 17 digits, with sign,
+// point and exponent) and a comma.
+func maxRowBytes(series int) int { return 14 + 22*series }
