@@ -3,7 +3,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -16,6 +18,23 @@ import (
 // pluginID is the id in src/plugin.json.
 const pluginID = "pulse-streaming-datasource"
 
+// processMaxStreamsEnv names the environment variable that sets how many
+// channels the whole process streams at once, across its data sources.
+const processMaxStreamsEnv = "PULSE_PROCESS_MAX_STREAMS"
+
+// processMaxStreams reads the process's stream cap: empty means
+// streaming.DefaultProcessMaxStreams.
+func processMaxStreams(value string) (int, error) {
+	if value == "" {
+		return streaming.DefaultProcessMaxStreams, nil
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, fmt.Errorf("%s must be a whole number from 1 to 1000000, got %s", processMaxStreamsEnv, streaming.Excerpt(value))
+	}
+	return n, nil
+}
+
 func main() {
 	// The SDK serves prometheus.DefaultRegisterer to Grafana; registering
 	// here, before any data source exists, lets a scrape see every metric.
@@ -23,7 +42,13 @@ func main() {
 	if err != nil {
 		log.DefaultLogger.Warn("Streams will not be counted in the metrics", "error", err)
 	}
-	if err := datasource.Manage(pluginID, instance.Factory(metrics), datasource.ManageOpts{}); err != nil {
+	maxStreams, err := processMaxStreams(os.Getenv(processMaxStreamsEnv))
+	if err != nil {
+		log.DefaultLogger.Error("Pulse cannot start", "error", err)
+		os.Exit(1)
+	}
+	opts := instance.Options{Metrics: metrics, Slots: streaming.NewStreamSlots(maxStreams)}
+	if err := datasource.Manage(pluginID, instance.Factory(opts), datasource.ManageOpts{}); err != nil {
 		log.DefaultLogger.Error("Pulse stopped", "error", err)
 		os.Exit(1)
 	}

@@ -22,6 +22,34 @@ type Metrics struct {
 	RowsDropped prometheus.Counter
 	// EncodeSeconds observes the time spent encoding each frame.
 	EncodeSeconds prometheus.Histogram
+	// StreamsRefused counts viewers and streams refused by a stream limit,
+	// by the limit's scope: "data_source" (maxStreams) or "process".
+	StreamsRefused *prometheus.CounterVec
+	// QueriesRefused counts the queries refused because their
+	// request asked for more than MaxRequestPoints.
+	QueriesRefused prometheus.Counter
+}
+
+// RefusedQuery counts a query refused for its request's budget. It is safe
+// on a nil *Metrics.
+func (m *Metrics) RefusedQuery() {
+	if m != nil {
+		m.QueriesRefused.Inc()
+	}
+}
+
+// RefusedStream counts a viewer or stream refused by err's limit; other
+// errors are not counted. It is safe on a nil *Metrics.
+func (m *Metrics) RefusedStream(err error) {
+	var limit *StreamLimitError
+	if m == nil || !errors.As(err, &limit) {
+		return
+	}
+	scope := "process"
+	if limit.Scope == ScopeDataSource {
+		scope = "data_source"
+	}
+	m.StreamsRefused.WithLabelValues(scope).Inc()
 }
 
 // NewMetrics creates the metrics and registers them with reg. Registering
@@ -43,6 +71,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		EncodeSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub, Name: "encode_seconds",
 			Help:    "Time spent encoding one frame.",
 			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 10)}),
+		StreamsRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: "refused_total",
+			Help: "Viewers and streams refused because a stream limit was reached, by limit: data_source (maxStreams) or process."}, []string{"limit"}),
+		QueriesRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "query", Name: "refused_total",
+			Help: "Queries refused because their request asked for more points than one request may."}),
 	}
 	err := errors.Join(
 		register(reg, &m.ActiveStreams),
@@ -51,10 +83,15 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		register(reg, &m.Bytes),
 		register(reg, &m.RowsDropped),
 		register(reg, &m.EncodeSeconds),
+		register(reg, &m.StreamsRefused),
+		register(reg, &m.QueriesRefused),
 	)
 	if err != nil {
 		return nil, err
 	}
+	// Both limits show in a scrape from the start, at zero.
+	m.StreamsRefused.WithLabelValues("data_source")
+	m.StreamsRefused.WithLabelValues("process")
 	return m, nil
 }
 

@@ -14,7 +14,7 @@ func (i *Instance) CheckHealth(_ context.Context, _ *backend.CheckHealthRequest)
 	}
 	return &backend.CheckHealthResult{
 		Status: backend.HealthStatusOk,
-		Message: fmt.Sprintf("Pulse is ready: signals with a step of %d ms or more, up to %d series per query.",
-			i.settings.MinStepMs, i.settings.MaxSeries),
+		Message: fmt.Sprintf("Pulse is ready: signals with a step of %d ms or more, up to %d series per query, up to %d streams at once.",
+			i.settings.MinStepMs, i.settings.MaxSeries, i.settings.MaxStreams),
 	}, nil
 }

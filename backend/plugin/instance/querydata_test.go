@@ -15,7 +15,7 @@ import (
 // newInstance makes an instance as the SDK would for a data source with
 // this uid and jsonData.
 func newInstance(jsonData string) *instance.Instance {
-	inst, err := instance.Factory(testMetrics)(context.Background(), backend.DataSourceInstanceSettings{UID: "pulse-uid", JSONData: json.RawMessage(jsonData)})
+	inst, err := instance.Factory(instance.Options{Metrics: testMetrics})(context.Background(), backend.DataSourceInstanceSettings{UID: "pulse-uid", JSONData: json.RawMessage(jsonData)})
 	Expect(err).NotTo(HaveOccurred())
 	return inst.(*instance.Instance)
 }
@@ -42,7 +42,7 @@ var _ = Describe("QueryData", func() {
 		f := r.Frames[0]
 		Expect(f.RefID).To(Equal("A"))
 		Expect(f.Rows()).To(Equal(11))
-		Expect(f.Fields[1].At(10)).To(Equal(float64(to.UnixMilli() / 1000 * 10)))
+		Expect(f.Fields[1].At(10)).To(Equal(float64(12*60*60+10) * 10), "the counter: 12:00:10 is 43 210 seconds past midnight")
 		Expect(f.Meta).To(BeNil())
 	})
 
@@ -77,7 +77,7 @@ var _ = Describe("QueryData", func() {
 
 	It("reports invalid settings on every query", func() {
 		resp := queryData(newInstance(`{"maxSeries":0}`), map[string]string{"A": `{}`})
-		Expect(resp.Responses["A"].Error).To(MatchError(ContainSubstring("the data source's settings are invalid: maxSeries must be")))
+		Expect(resp.Responses["A"].Error).To(MatchError(Equal("the data source's settings are invalid: maxSeries: must be between 1 and 16, got 0")))
 	})
 })
 
@@ -91,13 +91,13 @@ var _ = Describe("CheckHealth", func() {
 	It("says what the settings allow", func() {
 		res := check(`{"minStepMs":10,"maxSeries":4}`)
 		Expect(res.Status).To(Equal(backend.HealthStatusOk))
-		Expect(res.Message).To(Equal("Pulse is ready: signals with a step of 10 ms or more, up to 4 series per query."))
+		Expect(res.Message).To(Equal("Pulse is ready: signals with a step of 10 ms or more, up to 4 series per query, up to 1000 streams at once."))
 	})
 
 	It("says in plain words what is wrong", func() {
 		res := check(`{"minStepMs":"fast"}`)
 		Expect(res.Status).To(Equal(backend.HealthStatusError))
-		Expect(res.Message).To(ContainSubstring("minStepMs must be a whole number"))
+		Expect(res.Message).To(Equal(`the data source's settings are invalid: minStepMs: must be a whole number, got "fast"`))
 		Expect(check(`{`).Message).To(ContainSubstring("not a JSON object"))
 	})
 })

@@ -1,10 +1,6 @@
 package instance
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
@@ -15,56 +11,45 @@ type Settings struct {
 	MinStepMs int64 `json:"minStepMs"`
 	// MaxSeries is the largest seriesCount the data source accepts.
 	MaxSeries int `json:"maxSeries"`
+	// MaxStreams is how many channels the data source streams at once; a
+	// viewer of one more is refused.
+	MaxStreams int `json:"maxStreams"`
 }
 
-// DefaultSettings admit every in-bounds query.
+// Bounds of the settings that are not query bounds.
+const (
+	MinMaxStreams = 1
+	MaxMaxStreams = streaming.DefaultProcessMaxStreams
+)
+
+// DefaultSettings admit every in-bounds query and DefaultMaxStreams
+// channels.
 func DefaultSettings() Settings {
-	return Settings{MinStepMs: streaming.MinStepMs, MaxSeries: streaming.MaxSeriesCount}
+	return Settings{MinStepMs: streaming.MinStepMs, MaxSeries: streaming.MaxSeriesCount, MaxStreams: streaming.DefaultMaxStreams}
 }
 
-// ParseSettings reads jsonData. Absent fields take their defaults; a wrong
-// type or an out-of-bounds value is an error naming the field.
+// ParseSettings reads jsonData with the same rules as a query's fields (see
+// streaming.Fields). Absent fields take their defaults; a wrong type or an
+// out-of-bounds value is a *streaming.FieldError naming the field.
 func ParseSettings(jsonData []byte) (Settings, error) {
 	s := DefaultSettings()
-	if len(bytes.TrimSpace(jsonData)) == 0 {
-		return s, nil
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(jsonData, &fields); err != nil {
-		return Settings{}, fmt.Errorf("the settings are not a JSON object: %v", err)
-	}
-	var err error
-	if s.MinStepMs, err = wholeNumber(fields, "minStepMs", s.MinStepMs, streaming.MinStepMs, streaming.MaxStepMs); err != nil {
-		return Settings{}, err
-	}
-	maxSeries, err := wholeNumber(fields, "maxSeries", int64(s.MaxSeries), streaming.MinSeriesCount, streaming.MaxSeriesCount)
+	r, err := streaming.ReadFields(jsonData, "settings")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.MaxSeries = int(maxSeries)
+	maxSeries, maxStreams := int64(s.MaxSeries), int64(s.MaxStreams)
+	r.IntegerIn("minStepMs", &s.MinStepMs, streaming.MinStepMs, streaming.MaxStepMs)
+	r.IntegerIn("maxSeries", &maxSeries, streaming.MinSeriesCount, streaming.MaxSeriesCount)
+	r.IntegerIn("maxStreams", &maxStreams, MinMaxStreams, MaxMaxStreams)
+	if err := r.Err(); err != nil {
+		return Settings{}, err
+	}
+	s.MaxSeries, s.MaxStreams = int(maxSeries), int(maxStreams)
 	return s, nil
 }
 
-// Limits are the settings as the streaming core checks them.
+// Limits are the settings as the streaming core checks a query against
+// them.
 func (s Settings) Limits() streaming.Limits {
 	return streaming.Limits{MinStepMs: s.MinStepMs, MaxSeriesCount: s.MaxSeries}
-}
-
-// wholeNumber reads an optional integer field within [lo, hi]; absent or
-// null gives def.
-func wholeNumber(fields map[string]json.RawMessage, field string, def, lo, hi int64) (int64, error) {
-	raw, ok := fields[field]
-	if !ok || string(bytes.TrimSpace(raw)) == "null" {
-		return def, nil
-	}
-	var n json.Number
-	err := json.Unmarshal(raw, &n)
-	var v int64
-	if err == nil {
-		v, err = n.Int64()
-	}
-	if err != nil || v < lo || v > hi {
-		return 0, fmt.Errorf("%s must be a whole number from %d to %d, got %s", field, lo, hi, raw)
-	}
-	return v, nil
 }
