@@ -42,7 +42,7 @@ var _ = Describe("QueryData", func() {
 		f := r.Frames[0]
 		Expect(f.RefID).To(Equal("A"))
 		Expect(f.Rows()).To(Equal(11))
-		Expect(f.Fields[1].At(10)).To(Equal(float64(12*60*60+10) * 10), "the counter: 12:00:10 is 43 210 seconds past midnight")
+		Expect(f.Fields[1].At(10)).To(Equal(float64(12*60*60+10)*10), "the counter: 12:00:10 is 43 210 seconds past midnight")
 		Expect(f.Meta).To(BeNil())
 	})
 
