@@ -24,8 +24,8 @@ func TestContractIsReadFromTheDocs(t *testing.T) {
 	if got := sortedKeys(c.Query); !slices.Equal(got, wantQuery) {
 		t.Errorf("query fields %v, want %v", got, wantQuery)
 	}
-	if got := sortedKeys(c.Settings); !slices.Equal(got, []string{"maxSeries", "minStepMs"}) {
-		t.Errorf("settings %v, want maxSeries, minStepMs", got)
+	if got := sortedKeys(c.Settings); !slices.Equal(got, []string{"maxSeries", "maxStreams", "minStepMs"}) {
+		t.Errorf("settings %v, want maxSeries, maxStreams, minStepMs", got)
 	}
 	step := c.Query["stepMs"]
 	if step.Type != TypeInteger || !step.HasRange || step.Min != 1 || step.Max != 3_600_000 || step.Default != 1000.0 {
