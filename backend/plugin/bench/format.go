@@ -79,3 +79,8 @@ func FormatSpan(d time.Duration) string {
 	}
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
 }
+
+// FormatSeconds writes d in seconds with one decimal: "12.3 s".
+func FormatSeconds(d time.Duration) string {
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}

@@ -36,6 +36,38 @@ func ProcessRSS(pid int) (int64, error) {
 	return ParseVmRSS(text)
 }
 
+// Memory is a process's resident memory now and at its peak, in bytes.
+type Memory struct {
+	// RSS is VmRSS, the resident set now.
+	RSS int64
+	// HWM is VmHWM, the largest resident set the process had so far (its
+	// high-water mark).
+	HWM int64
+}
+
+// ProcessMemory is process pid's resident memory now and at its peak, from
+// one read of /proc/<pid>/status.
+func ProcessMemory(pid int) (Memory, error) {
+	text, err := readProc(pid, "status")
+	if err != nil {
+		return Memory{}, err
+	}
+	return ParseMemory(text)
+}
+
+// ParseMemory reads VmRSS and VmHWM from the text of /proc/<pid>/status.
+func ParseMemory(status string) (Memory, error) {
+	rss, err := ParseVmRSS(status)
+	if err != nil {
+		return Memory{}, err
+	}
+	hwm, err := parseKBLine(status, "VmHWM:")
+	if err != nil {
+		return Memory{}, err
+	}
+	return Memory{RSS: rss, HWM: hwm}, nil
+}
+
 func readProc(pid int, file string) (string, error) {
 	if runtime.GOOS != "linux" {
 		return "", ErrNotLinux

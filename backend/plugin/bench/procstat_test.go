@@ -33,6 +33,15 @@ var _ = Describe("/proc parsing", func() {
 		Expect(err).To(HaveOccurred())
 	})
 
+	It("reads VmRSS and VmHWM, the peak, in bytes from one status file", func() {
+		status := "Name:\tgpx_pulse\nVmPeak:\t 1300000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   20480 kB\nThreads:\t12\n"
+		Expect(bench.ParseMemory(status)).To(Equal(bench.Memory{RSS: 20480 * 1024, HWM: 51200 * 1024}))
+		_, err := bench.ParseMemory("Name:\tx\nVmRSS:\t 12 kB\n")
+		Expect(err).To(MatchError(ContainSubstring("VmHWM")))
+		_, err = bench.ParseMemory("VmHWM:\t 12 kB\n")
+		Expect(err).To(MatchError(ContainSubstring("VmRSS")))
+	})
+
 	It("finds the CPU model on x86 and ARM kernels", func() {
 		x86 := "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9R14\n\nprocessor\t: 1\nmodel name\t: AMD EPYC 9R14\n"
 		Expect(bench.ParseCPUModel(x86)).To(Equal("AMD EPYC 9R14"))
@@ -54,6 +63,9 @@ var _ = Describe("/proc parsing", func() {
 		Expect(err).NotTo(HaveOccurred())
 		_, err = bench.ProcessCPU(0)
 		Expect(err).To(HaveOccurred())
+		mem, err := bench.ProcessMemory(os.Getpid())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(mem.HWM).To(BeNumerically(">=", mem.RSS), "the peak is at least the present")
 	})
 })
 

@@ -28,6 +28,17 @@ type Report struct {
 
 	ScaleOptions ScaleOptions
 	Scale        []Scale
+
+	StalledOptions StalledOptions
+	Stalled        []Stalled
+
+	WorstQueryOptions WorstQueryOptions
+	// WorstQuery is nil when the section did not run.
+	WorstQuery *WorstQuery
+
+	// Sections are the sections that ran, when they are not all of them;
+	// nil for a full run.
+	Sections []string
 }
 
 // Checks compares every measurement that has a target with it.
@@ -35,7 +46,9 @@ func (r Report) Checks() []Check {
 	var checks []Check
 	checks = append(checks, r.throughputChecks()...)
 	checks = append(checks, r.latencyChecks()...)
-	return append(checks, r.scaleChecks()...)
+	checks = append(checks, r.scaleChecks()...)
+	checks = append(checks, r.stalledChecks()...)
+	return append(checks, r.worstQueryChecks()...)
 }
 
 // Markdown renders the report: where and how it ran, a summary of the
@@ -54,7 +67,7 @@ func (r Report) Markdown() string {
 		}
 		b.WriteString(summary.Markdown())
 	}
-	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection()} {
+	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection(), r.stalledSection(), r.worstQuerySection()} {
 		if section != "" {
 			b.WriteString("\n")
 			b.WriteString(section)
@@ -90,6 +103,9 @@ func (r Report) setup() Table {
 	}
 	t.Add("machine", machine)
 	t.Add("Go", m.GoVersion)
+	if len(r.Sections) > 0 {
+		t.Add("sections", strings.Join(r.Sections, ", ")+" only (`-sections`): the others did not run")
+	}
 	if m.LoadAverage != "" {
 		t.Add("load average at the start", m.LoadAverage+" (1, 5, 15 min; other work on the machine adds noise)")
 	}

@@ -269,12 +269,27 @@ func (s *scaleStreams) stop() {
 
 // readRuntime asks the plugin for its Go runtime metrics.
 func readRuntime(ctx context.Context, host *pluginhost.Host) Runtime {
-	r := Runtime{Goroutines: -1, StackBytes: -1, HeapBytes: -1}
+	text, err := collectMetrics(ctx, host)
+	if err != nil {
+		return Runtime{Goroutines: -1, StackBytes: -1, HeapBytes: -1}
+	}
+	return runtimeOf(text)
+}
+
+// collectMetrics is the plugin's metrics in Prometheus' text format, as
+// Grafana would collect them.
+func collectMetrics(ctx context.Context, host *pluginhost.Host) (string, error) {
 	resp, err := host.Diagnostics.CollectMetrics(ctx, &pluginv2.CollectMetricsRequest{PluginContext: benchInstance.PluginContext()})
 	if err != nil {
-		return r
+		return "", fmt.Errorf("CollectMetrics: %w", err)
 	}
-	text := string(resp.GetMetrics().GetPrometheus())
+	return string(resp.GetMetrics().GetPrometheus()), nil
+}
+
+// runtimeOf reads the Go runtime's figures from the plugin's metrics; the
+// ones missing are negative.
+func runtimeOf(text string) Runtime {
+	r := Runtime{Goroutines: -1, StackBytes: -1, HeapBytes: -1}
 	for name, dst := range map[string]*float64{
 		"go_goroutines":                 &r.Goroutines,
 		"go_memstats_stack_inuse_bytes": &r.StackBytes,

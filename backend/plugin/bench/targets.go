@@ -24,6 +24,24 @@ const (
 	// TargetScaleChannels is the number of channels the scale targets
 	// apply at.
 	TargetScaleChannels = 10_000
+
+	// The targets of issue #11.
+
+	// TargetStalledBytesPerStream is the most resident memory a stream
+	// whose receiver stopped reading may add, in bytes (256 KB).
+	TargetStalledBytesPerStream = 256_000
+	// TargetStalledStreams is the number of stalled streams the target
+	// applies at.
+	TargetStalledStreams = 500
+	// TargetWorstQueries is how many worst-case queries the worst request
+	// holds: the QueryData targets apply to it.
+	TargetWorstQueries = 100
+	// TargetWorstQueryGrowth is the most the plugin's peak resident memory
+	// may grow for the worst QueryData request, in bytes (512 MB).
+	TargetWorstQueryGrowth = 512_000_000
+	// TargetCPUAfterCancel is how soon after its client gave up the plugin
+	// must stop working on a request.
+	TargetCPUAfterCancel = time.Second
 )
 
 // Check is one target compared with its measurement.

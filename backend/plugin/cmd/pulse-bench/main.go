@@ -2,8 +2,9 @@
 // go-plugin/gRPC host the backend specs use, prints the results as Markdown
 // tables and, with -out, writes them to a file with the machine, the
 // command and the date: throughput and bytes per row against the tutorial
-// loop and the SDK limit, latency at 10 and 100 Hz, and memory and CPU at
-// many concurrent channels (see package bench). Linux only.
+// loop and the SDK limit, latency at 10 and 100 Hz, memory and CPU at many
+// concurrent channels, the memory of streams whose receiver stalled, and
+// what the worst QueryData request costs (see package bench). Linux only.
 //
 // From backend/plugin, the full run that writes docs/benchmarks.md (about
 // two minutes):
@@ -13,6 +14,11 @@
 // A quick look while developing:
 //
 //	go run ./cmd/pulse-bench -window 1s -duration 2s -scale 100
+//
+// Only some sections (-sections, or $PULSE_BENCH_SECTIONS when the flag is
+// not given, which `go tool mage bench` passes on):
+//
+//	go run ./cmd/pulse-bench -sections stalled,worstquery
 package main
 
 import (
@@ -44,13 +50,22 @@ type config struct {
 	scale          []int
 	kind           string
 	latencyStreams int
+	stalled        []int
+	stalledBehind  time.Duration
+	stalledAtOnce  int
+	worstQueries   int
+	worstMaxRSS    int64
+	worstMaxTime   time.Duration
 	out            string
 	binary         string
 	verbose        bool
 }
 
 // allSections are the sections in the order they run.
-var allSections = []string{"throughput", "latency", "scale"}
+var allSections = []string{"throughput", "latency", "scale", "stalled", "worstquery"}
+
+// sectionsEnv chooses the sections when -sections is not given.
+const sectionsEnv = "PULSE_BENCH_SECTIONS"
 
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
@@ -61,6 +76,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	report, err := run(ctx, cfg, os.Stderr)
+	if len(cfg.sections) < len(allSections) {
+		report.Sections = cfg.sections
+	}
 	if err == nil {
 		report.Command, report.Dir = bench.CommandLine("go run ./cmd/pulse-bench", os.Args[1:]), "backend/plugin"
 		// `go tool mage bench` runs this command; the report names the
@@ -80,7 +98,11 @@ func main() {
 func parseFlags(args []string) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("pulse-bench", flag.ContinueOnError)
-	sections := fs.String("sections", strings.Join(allSections, ","), "the sections to run, comma separated: "+strings.Join(allSections, ", "))
+	defaultSections := strings.Join(allSections, ",")
+	if env := strings.TrimSpace(os.Getenv(sectionsEnv)); env != "" {
+		defaultSections = env
+	}
+	sections := fs.String("sections", defaultSections, "the sections to run, comma separated: "+strings.Join(allSections, ", ")+" (default $"+sectionsEnv+", else all)")
 	fs.DurationVar(&cfg.window, "window", 2*time.Second, "how long each throughput measurement counts rows")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "how many times each throughput measurement runs, the designs taking turns; the median round counts")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each latency and scale measurement runs")
@@ -89,6 +111,12 @@ func parseFlags(args []string) (config, error) {
 	scale := fs.String("scale", "100,1000,10000", "the numbers of concurrent 1 Hz channels, comma separated")
 	fs.StringVar(&cfg.kind, "kind", "randomWalk", "the signal kind the throughput section streams (the query model's default is randomWalk)")
 	fs.IntVar(&cfg.latencyStreams, "latency-channels", 10, "how many channels per rate the latency section runs at once")
+	stalled := fs.String("stalled", "100,500", "the numbers of stalled streams started behind (the worst case), comma separated")
+	fs.DurationVar(&cfg.stalledBehind, "stalled-behind", 2*time.Second, "how long after their viewers' admission the stalled streams start, with a backlog to catch up on")
+	fs.IntVar(&cfg.stalledAtOnce, "stalled-at-once", bench.TargetStalledStreams, "the number of stalled streams started right after their admission, for comparison (0: none)")
+	fs.IntVar(&cfg.worstQueries, "worst-queries", bench.TargetWorstQueries, "how many worst-case queries the worst QueryData request holds")
+	worstMaxRSS := fs.Int64("worst-max-rss-mb", 4000, "stop a worst-request run, killing the plugin, once its resident memory passes this many MB")
+	fs.DurationVar(&cfg.worstMaxTime, "worst-max-time", time.Minute, "stop a worst-request run, killing the plugin, once it has run this long")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this Markdown file (docs/benchmarks.md)")
 	fs.StringVar(&cfg.binary, "binary", "", "the Pulse plugin binary for latency and scale (default: $PULSE_PLUGIN_BINARY, else build it)")
 	fs.BoolVar(&cfg.verbose, "v", false, "print the plugins' warnings and errors")
@@ -105,13 +133,20 @@ func parseFlags(args []string) (config, error) {
 		}
 		cfg.sections = append(cfg.sections, s)
 	}
-	for _, s := range strings.Split(*scale, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return cfg, fmt.Errorf("-scale: %q is not a positive number of channels", s)
-		}
-		cfg.scale = append(cfg.scale, n)
+	var err error
+	if cfg.scale, err = counts("-scale", *scale, "channels"); err != nil {
+		return cfg, err
 	}
+	if cfg.stalled, err = counts("-stalled", *stalled, "streams"); err != nil {
+		return cfg, err
+	}
+	if cfg.stalledBehind <= 0 || cfg.stalledAtOnce < 0 {
+		return cfg, errors.New("-stalled-behind must be positive, -stalled-at-once not negative")
+	}
+	if cfg.worstQueries < 1 || *worstMaxRSS < 1 || cfg.worstMaxTime <= 0 {
+		return cfg, errors.New("-worst-queries, -worst-max-rss-mb and -worst-max-time must be positive")
+	}
+	cfg.worstMaxRSS = *worstMaxRSS * 1_000_000
 	if cfg.window <= 0 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.settle < 0 {
 		return cfg, errors.New("-window and -duration must be positive, -warmup and -settle not negative")
 	}
@@ -122,6 +157,19 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-latency-channels must be at least 1")
 	}
 	return cfg, nil
+}
+
+// counts reads a comma-separated list of positive numbers of what.
+func counts(flagName, list, what string) ([]int, error) {
+	var ns []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive number of %s", flagName, s, what)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
 }
 
 // run runs the sections cfg asks for, telling progress to log.
@@ -141,6 +189,10 @@ func run(ctx context.Context, cfg config, log io.Writer) (bench.Report, error) {
 			err = runLatency(ctx, cfg, binaries, &report, log)
 		case "scale":
 			err = runScale(ctx, cfg, binaries, &report, log)
+		case "stalled":
+			err = runStalled(ctx, cfg, binaries, &report, log)
+		case "worstquery":
+			err = runWorstQuery(ctx, cfg, binaries, &report, log)
 		}
 		if err != nil {
 			return report, fmt.Errorf("%s: %w", section, err)

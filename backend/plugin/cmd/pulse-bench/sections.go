@@ -92,3 +92,61 @@ func runScale(ctx context.Context, cfg config, bins *binaries, report *bench.Rep
 	}
 	return nil
 }
+
+func runStalled(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer) error {
+	binary, err := bins.Pulse(ctx)
+	if err != nil {
+		return err
+	}
+	report.StalledOptions = bench.StalledOptions{Settle: cfg.settle, Host: bins.hostOptions()}
+	type run struct {
+		streams int
+		behind  time.Duration
+	}
+	var runs []run
+	for _, n := range cfg.stalled {
+		runs = append(runs, run{n, cfg.stalledBehind})
+	}
+	if cfg.stalledAtOnce > 0 {
+		runs = append(runs, run{cfg.stalledAtOnce, 0})
+	}
+	for _, r := range runs {
+		opts := report.StalledOptions
+		opts.Behind = r.behind
+		start := "at once"
+		if r.behind > 0 {
+			start = bench.FormatSpan(r.behind) + " behind"
+		}
+		fmt.Fprintf(log, "stalled: %s streams of %s, started %s…\n", bench.FormatCount(float64(r.streams)), bench.StalledQuery(0).Path(), start)
+		s, err := bench.MeasureStalled(ctx, binary, r.streams, opts)
+		if err != nil {
+			return err
+		}
+		settled := "settled"
+		if !s.Settled {
+			settled = "not settled"
+		}
+		fmt.Fprintf(log, "  %s per stream (%s after %s), %.3f of a core\n", bench.FormatKB(s.BytesPerStream()), settled, bench.FormatSeconds(s.SettledAfter), s.CPUShare())
+		report.Stalled = append(report.Stalled, s)
+	}
+	return nil
+}
+
+func runWorstQuery(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer) error {
+	binary, err := bins.Pulse(ctx)
+	if err != nil {
+		return err
+	}
+	report.WorstQueryOptions = bench.WorstQueryOptions{
+		Queries: cfg.worstQueries, MaxRSS: cfg.worstMaxRSS, MaxTime: cfg.worstMaxTime, Host: bins.hostOptions(),
+	}
+	fmt.Fprintf(log, "worst QueryData request: %d × %s over one day, answered and cancelled…\n", cfg.worstQueries, bench.WorstQueryModel)
+	w, err := bench.MeasureWorstQuery(ctx, binary, report.WorstQueryOptions)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "  peak growth %s, answer after %s; cancelled: busy %s after the cancel\n",
+		bench.FormatMB(w.Answered.PeakGrowth()), bench.FormatSeconds(w.Answered.Elapsed), bench.FormatSeconds(w.Cancelled.BusyAfterCancel))
+	report.WorstQuery = &w
+	return nil
+}
