@@ -79,6 +79,7 @@ var _ = Describe("Report, stalled streams and the worst request", func() {
 			"1267 % over the target", // 3.5 MB against 256 KB
 			"3150.0 KB of heap in use",
 			"frames of 300.0 KB on average",
+			"a frame of more than 32 KiB waits in a 1 MiB buffer",
 			"100 % over the target", // 1 024 MB against 512 MB
 			"holds a whole answer at once",
 			"went on for 3.5 s and used 3.5 s of CPU",

@@ -66,8 +66,17 @@ func whyStalledHeavy(s Stalled) string {
 		"until the receiver reads again: its memory follows the size of the frames it sends, which are largest when it catches up on a backlog, "+
 		"as these streams did.",
 		FormatCount(s.FramesSent), FormatKB(s.FrameBytes()))
+	if s.FrameBytes() > grpcPoolTier {
+		why += " gRPC-Go takes a message's buffer from its default pool, whose sizes are 256 B, 4, 16 and 32 KiB and then 1 MiB, zeroed: " +
+			"a frame of more than 32 KiB waits in a 1 MiB buffer, which is why the heap in use per stream is several times what its frames hold. " +
+			"Frames of at most 32 KiB less the packet's few bytes of envelope would take 32 KiB buffers."
+	}
 	return why
 }
+
+// grpcPoolTier is the largest of gRPC-Go's default buffer sizes below
+// 1 MiB: a message larger than this is given a 1 MiB buffer.
+const grpcPoolTier = 32 << 10
 
 func (r Report) stalledSection() string {
 	if len(r.Stalled) == 0 {
