@@ -5,10 +5,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
+	"syscall"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
@@ -174,15 +179,123 @@ func ReleaseNotes(tag string) error {
 	return pulseRelease("notes", "-o", filepath.Join("build", "release-notes.md"), tag)
 }
 
-// Tail builds the plugin and prints a live stream from it in the terminal;
-// pass a query as JSON in PULSE_QUERY, e.g. '{"kind":"sine","stepMs":200}'.
+// Tail builds the plugin and prints its live stream in the terminal until
+// PULSE_DURATION (a Go duration such as 30s) elapses or Ctrl-C is pressed.
+// PULSE_QUERY sets the query as JSON ('{"kind":"sine","stepMs":200}'),
+// PULSE_SETTINGS the data source's jsonData as JSON, and PULSE_VERBOSE=1
+// shows the plugin's own log. It exits with pulse-tail's status: 0 at the
+// end or on Ctrl-C, 1 for a failure, 2 for bad input; 130 for Ctrl-C during
+// the builds.
 func Tail() error {
-	mg.Deps(Backend)
-	args := []string{"run", "./cmd/pulse-tail", "-binary", filepath.Join("..", "..", "dist", hostBinary())}
-	if q := os.Getenv("PULSE_QUERY"); q != "" {
-		args = append(args, "-query", q)
+	// Ctrl-C during the builds ends Tail with 130 and no error of its own
+	// (mage says it is cancelling); once pulse-tail runs, it handles Ctrl-C.
+	interrupt := make(chan os.Signal, 1)
+	signal.Notify(interrupt, os.Interrupt)
+	defer signal.Stop(interrupt)
+
+	fmt.Fprintln(os.Stderr, "Building pulse-tail (a first build can take a few minutes)…")
+	tail, err := buildTail()
+	if err != nil {
+		exitIfInterrupted(interrupt)
+		return err
 	}
-	return runIn("backend/plugin", "go", args...)
+	// Bad input fails now rather than after the plugin's build; pulse-tail
+	// prints the error.
+	check := exec.Command(tail, "-check")
+	check.Stdout, check.Stderr = os.Stdout, os.Stderr
+	if err := check.Run(); err != nil {
+		exitLike(err)
+		return fmt.Errorf("checking the input with pulse-tail: %w", err)
+	}
+	fmt.Fprintln(os.Stderr, "Building the plugin backend (a first build can take a few minutes)…")
+	if err := tailDeps(Backend); err != nil {
+		exitIfInterrupted(interrupt)
+		return err
+	}
+	binary, err := filepath.Abs(filepath.Join("dist", hostBinary()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "Starting pulse-tail…")
+	return execTail(tail, "-binary", binary)
+}
+
+// tailDeps is mg.Deps with its failure as an error rather than a panic.
+func tailDeps(fns ...any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	mg.Deps(fns...)
+	return nil
+}
+
+// exitIfInterrupted exits with 130, the status of a command stopped by
+// Ctrl-C, when a build failed because the user pressed it: the signal
+// reaches the go command and this process together, in no given order.
+func exitIfInterrupted(interrupt <-chan os.Signal) {
+	select {
+	case <-interrupt:
+		os.Exit(130)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// buildTail compiles cmd/pulse-tail into the user's cache directory (not
+// dist/, which holds only what the catalog archives ship) and returns its
+// path. It is built rather than run with go run, which would add its own
+// "exit status" line to pulse-tail's errors and turn its status into 1.
+func buildTail() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "pulse-streaming-datasource")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	name := "pulse-tail"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	out := filepath.Join(dir, name)
+	build := exec.Command(mg.GoCmd(), "build", "-o", out, "./cmd/pulse-tail")
+	build.Dir = filepath.Join("backend", "plugin")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("building pulse-tail: %w", err)
+	}
+	return out, nil
+}
+
+// execTail runs pulse-tail in place of this process, so that what the
+// terminal shows and the exit status are pulse-tail's alone: no "Error:"
+// line from mage after pulse-tail's own, no mage line on Ctrl-C, which
+// pulse-tail gets straight from the terminal. Where a process cannot be
+// replaced (Windows), pulse-tail runs as a child and Tail exits with its
+// status.
+func execTail(path string, args ...string) error {
+	argv := append([]string{path}, args...)
+	execErr := syscall.Exec(path, argv, os.Environ())
+	// Exec returns only when it failed.
+	cmd := exec.Command(path, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		exitLike(err)
+		return fmt.Errorf("running pulse-tail: %w (exec: %v)", err, execErr)
+	}
+	return nil
+}
+
+// exitLike exits with the status of a pulse-tail that ran and failed: it
+// printed its error already, so mage must add none. It returns for an error
+// of another kind.
+func exitLike(err error) {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.Exited() {
+		os.Exit(exit.ExitCode())
+	}
 }
 
 // pulseRelease runs cmd/pulse-release, the packaging and release checks

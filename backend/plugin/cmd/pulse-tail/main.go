@@ -1,121 +1,129 @@
 // Command pulse-tail shows Pulse's live stream in a terminal, without
 // Grafana or Docker. It builds the plugin (or runs -binary), starts it the
 // way Grafana does, checks its health, runs a query with streaming over the
-// last minute, then subscribes to the query's channel and prints each point
-// as it arrives, until -duration elapses or Ctrl-C.
+// last minute and prints its newest rows, subscribes to the query's channel
+// and prints the rows the subscription hands over, then prints each
+// streamed point as it arrives, until -duration elapses or Ctrl-C.
 //
 // From backend/plugin:
 //
 //	go run ./cmd/pulse-tail -query '{"kind":"sine","stepMs":200}' -duration 10s
+//
+// or, from the repository root, `go tool mage tail` with PULSE_QUERY,
+// PULSE_SETTINGS, PULSE_DURATION and PULSE_VERBOSE in the environment.
+// Rows go to stdout; notices, progress and errors to stderr. The exit status
+// is 0 when the duration elapsed or on Ctrl-C, 1 when something failed, 2
+// for bad input (see exit.go).
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/pulse-datasource/pulse/backend/plugin/pluginhost"
 )
 
-// config is what the flags say.
-type config struct {
-	query    string
-	duration time.Duration
-	binary   string
-	settings string
-	uid      string
-	backfill time.Duration
-	rows     int
-	verbose  bool
-}
-
 func main() {
-	var cfg config
-	flag.StringVar(&cfg.query, "query", `{"kind":"sine","stepMs":200}`, "the query's JSON model (withStreaming is set for you)")
-	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long to follow the stream")
-	flag.StringVar(&cfg.binary, "binary", "", "the plugin binary to run (default: $"+pluginhost.BinaryEnv+", else build it)")
-	flag.StringVar(&cfg.settings, "settings", `{}`, "the data source's jsonData")
-	flag.StringVar(&cfg.uid, "uid", "pulse", "the data source's uid")
-	flag.DurationVar(&cfg.backfill, "backfill", time.Minute, "the time range of the backfill query, up to now")
-	flag.IntVar(&cfg.rows, "rows", 5, "how many of the backfill's last rows to print")
-	flag.BoolVar(&cfg.verbose, "v", false, "print the plugin's debug logs")
-	flag.Parse()
-
+	// Ctrl-C and SIGTERM end the context: pulse-tail stops the stream and
+	// the plugin, and exits 0. Every step is bound by the context and the
+	// plugin's shutdown by two seconds, so signals stay caught until then.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "pulse-tail:", err)
-		stop()
-		os.Exit(1)
-	}
+	// A closed stdout (pulse-tail | head) fails the write instead of
+	// killing pulse-tail, which then stops the plugin: killed, it would
+	// leave the plugin running.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	code := tail(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-// run does it all; out receives what a person reads.
-func run(ctx context.Context, cfg config, out io.Writer) error {
+// tail is pulse-tail run with args and the environment getenv reads; it
+// returns the exit status. out receives the rows, errOut the notices,
+// progress lines and errors.
+func tail(ctx context.Context, args []string, getenv func(string) string, out, errOut io.Writer) int {
+	cfg, err := parseConfig(args, getenv, errOut)
+	if err == nil && !cfg.check {
+		err = run(ctx, cfg, out, errOut)
+	}
+	return exitStatus(ctx, err, errOut)
+}
+
+// run does it all.
+func run(ctx context.Context, cfg config, out, errOut io.Writer) (err error) {
 	model, err := streamingModel(cfg.query)
 	if err != nil {
-		return err
+		return badInput("%s: %v", cfg.name("query"), err)
 	}
-	binary, cleanup, err := locate(ctx, cfg.binary, out)
+	binary, cleanup, err := locate(ctx, cfg.binary, errOut)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 
-	level := hclog.Warn
+	// The plugin's log is discarded unless asked for, so that it never
+	// buries pulse-tail's own lines; a failure says how to see it.
+	opts := pluginhost.Options{Binary: binary}
 	if cfg.verbose {
-		level = hclog.Debug
+		opts.LogOutput, opts.LogLevel = errOut, hclog.Debug
 	}
-	host, err := pluginhost.Start(ctx, pluginhost.Options{Binary: binary, LogOutput: os.Stderr, LogLevel: level})
+	defer func() {
+		var bad *inputError
+		if err != nil && !cfg.verbose && !errors.As(err, &bad) && ctx.Err() == nil {
+			err = fmt.Errorf("%w (-v or PULSE_VERBOSE=1 shows the plugin's log)", err)
+		}
+	}()
+	host, err := pluginhost.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer host.Close()
-	fmt.Fprintf(out, "plugin %s started (pid %d)\n", binary, host.Pid())
 
+	v := newView(out, errOut)
 	ds := pluginhost.Instance{UID: cfg.uid, Name: "Pulse", JSONData: []byte(cfg.settings), Updated: time.Now()}
 	health, err := host.Diagnostics.CheckHealth(ctx, ds.CheckHealthRequest())
 	if err != nil {
 		return fmt.Errorf("CheckHealth: %w", err)
 	}
-	fmt.Fprintf(out, "health: %s: %s\n", health.GetStatus(), health.GetMessage())
 	if health.GetStatus() != pluginv2.CheckHealthResponse_OK {
-		return errors.New("the data source is not healthy")
+		return badInput("the plugin refused %s %s: %s", cfg.name("settings"), cfg.settings, health.GetMessage())
 	}
+	// Printed with the backfill, once the query is accepted: a refused
+	// query shows its error alone.
+	intro := fmt.Sprintf("plugin %s (pid %d): %s", binary, host.Pid(), health.GetMessage())
 
-	path, err := backfill(ctx, host, ds, model, cfg, out)
+	path, backfilled, err := backfill(ctx, host, ds, model, intro, cfg, v)
 	if err != nil {
 		return err
 	}
-	return follow(ctx, host, ds, path, cfg.duration, out)
-}
-
-// streamingModel is the query's model with withStreaming set.
-func streamingModel(query string) (string, error) {
-	var model map[string]any
-	if err := json.Unmarshal([]byte(query), &model); err != nil || model == nil {
-		return "", fmt.Errorf("-query must be a JSON object: %q", query)
+	decoder, err := subscribe(ctx, host, ds, path, backfilled, cfg, v)
+	if err != nil {
+		return err
 	}
-	model["withStreaming"] = true
-	b, err := json.Marshal(model)
-	return string(b), err
+	if err := v.closed(); err != nil {
+		return err
+	}
+	return follow(ctx, host, ds, path, decoder, cfg.duration, v)
 }
 
 // locate picks the binary: -binary, else what pluginhost.Locate gives
 // (PULSE_PLUGIN_BINARY or a fresh build into a temporary directory, removed
 // by cleanup).
-func locate(ctx context.Context, binary string, out io.Writer) (path string, cleanup func(), err error) {
+func locate(ctx context.Context, binary string, progress io.Writer) (path string, cleanup func(), err error) {
 	if binary != "" {
+		if info, err := os.Stat(binary); err != nil || info.IsDir() {
+			return "", nil, badInput("-binary %s is not a file", binary)
+		}
 		return binary, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "pulse-tail-")
@@ -124,7 +132,7 @@ func locate(ctx context.Context, binary string, out io.Writer) (path string, cle
 	}
 	cleanup = func() { _ = os.RemoveAll(dir) }
 	if os.Getenv(pluginhost.BinaryEnv) == "" {
-		fmt.Fprintln(out, "building the plugin…")
+		fmt.Fprintln(progress, "Building the plugin (a first build can take a few minutes)…")
 	}
 	path, err = pluginhost.Locate(ctx, pluginhost.BuildOptions{OutputDir: dir})
 	if err != nil {
@@ -134,89 +142,191 @@ func locate(ctx context.Context, binary string, out io.Writer) (path string, cle
 	return path, cleanup, nil
 }
 
-// backfill runs the query over the last cfg.backfill, prints what came back
-// and returns the channel's path.
-func backfill(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, model string, cfg config, out io.Writer) (string, error) {
+// backfilled is what the backfill printed, for the hand-off that follows.
+type backfilled struct {
+	// oldestShown is the time of the oldest row printed; zero if none.
+	oldestShown time.Time
+	// newest is the time of the backfill's newest row; zero if it had none.
+	newest time.Time
+}
+
+// backfill runs the query over the last cfg.backfill and, once it is
+// accepted, prints intro, the channel and the newest cfg.rows rows; it
+// returns the channel's path (after ds's prefix).
+func backfill(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, model, intro string, cfg config, v *view) (string, backfilled, error) {
 	to := time.Now()
 	resp, err := host.Data.QueryData(ctx, ds.QueryDataRequest(pluginhost.Query{
 		RefID: "A", JSON: model, From: to.Add(-cfg.backfill), To: to, MaxDataPoints: 1000,
 	}))
 	if err != nil {
-		return "", fmt.Errorf("QueryData: %w", err)
+		return "", backfilled{}, fmt.Errorf("QueryData: %w", err)
 	}
-	answer := resp.GetResponses()["A"]
-	if answer.GetError() != "" {
-		return "", fmt.Errorf("the query failed (status %d): %s", answer.GetStatus(), answer.GetError())
-	}
-	frames, err := pluginhost.Frames(answer)
+	frame, err := answerFrame(resp.GetResponses()["A"], cfg, v)
 	if err != nil {
-		return "", err
+		return "", backfilled{}, err
 	}
-	if len(frames) != 1 {
-		return "", fmt.Errorf("the query gave %d frames, not 1", len(frames))
-	}
-	frame := frames[0]
 	rows, err := pluginhost.Rows(frame)
 	if err != nil {
-		return "", err
+		return "", backfilled{}, fmt.Errorf("the backfill: %w", err)
 	}
 	channel := ""
 	if frame.Meta != nil {
 		channel = frame.Meta.Channel
 	}
-	fmt.Fprintf(out, "backfill: %d rows over the last %s\nchannel: %s\n", len(rows), cfg.backfill, channel)
+	path, ok := strings.CutPrefix(channel, ds.ChannelPrefix())
+	if !ok || path == "" {
+		return "", backfilled{}, fmt.Errorf("the backfill's channel %q is not one of data source %q", channel, ds.UID)
+	}
+	v.line("%s", intro)
+	v.line("channel: %s", channel)
+
+	var b backfilled
+	shown := rows[max(0, len(rows)-cfg.rows):]
+	spacing := ""
+	if len(rows) > 1 {
+		// maxDataPoints may space the backfill wider than the stream.
+		spacing = ", one every " + rows[1].Time.Sub(rows[0].Time).String()
+	}
+	v.section("backfill: %s over the last %s%s, the newest %d shown", count(len(rows), "row"), cfg.backfill, spacing, len(shown))
 	if len(rows) > 0 {
-		fmt.Fprintln(out, header(frame))
-		for _, r := range rows[max(0, len(rows)-cfg.rows):] {
-			fmt.Fprintln(out, formatRow(r))
+		b.newest = rows[len(rows)-1].Time
+	}
+	if len(shown) > 0 {
+		b.oldestShown = shown[0].Time
+		v.printHeader(frame, true)
+		for _, r := range shown {
+			v.printRow(r)
 		}
 	}
-	prefix := ds.ChannelPrefix()
-	if len(channel) <= len(prefix) || channel[:len(prefix)] != prefix {
-		return "", fmt.Errorf("the frame's channel %q is not one of data source %q", channel, ds.UID)
-	}
-	return channel[len(prefix):], nil
+	return path, b, nil
 }
 
-// follow subscribes to the channel path and prints each arriving row until
-// duration elapses or ctx ends.
-func follow(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, path string, duration time.Duration, out io.Writer) error {
+// answerFrame is the one frame of the query's answer, after its notices
+// are printed. A refusal (a 4xx status) is bad input.
+func answerFrame(answer *pluginv2.DataResponse, cfg config, v *view) (*data.Frame, error) {
+	if answer == nil {
+		return nil, errors.New("QueryData did not answer the query")
+	}
+	frames, decodeErr := pluginhost.Frames(answer)
+	v.printNotices(frames...)
+	if msg := answer.GetError(); msg != "" {
+		if status := answer.GetStatus(); status >= 400 && status < 500 {
+			return nil, badInput("the plugin refused %s %s: %s", cfg.name("query"), cfg.query, msg)
+		}
+		return nil, fmt.Errorf("the query failed (status %d): %s", answer.GetStatus(), msg)
+	}
+	if decodeErr != nil {
+		return nil, decodeErr
+	}
+	if len(frames) != 1 {
+		return nil, fmt.Errorf("the query gave %d frames, not 1", len(frames))
+	}
+	return frames[0], nil
+}
+
+// subscribe asks the plugin to admit a viewer to the channel, as Grafana
+// does for a panel, and prints the rows it hands over (its InitialData):
+// the ones newer than the backfill, and those printed already, marked as
+// repeats. The decoder it returns knows the handed-over schema, as a
+// Grafana Live client does, to read the stream's frames.
+func subscribe(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, path string, b backfilled, cfg config, v *view) (*pluginhost.FrameDecoder, error) {
 	sub, err := host.Stream.SubscribeStream(ctx, ds.SubscribeStreamRequest(path))
 	if err != nil {
-		return fmt.Errorf("SubscribeStream: %w", err)
+		return nil, fmt.Errorf("SubscribeStream %s: %w", path, err)
 	}
 	if sub.GetStatus() != pluginv2.SubscribeStreamResponse_OK {
-		return fmt.Errorf("SubscribeStream %s: %s", path, sub.GetStatus())
+		return nil, fmt.Errorf("the plugin refused the subscription to %s: %s", path, sub.GetStatus())
 	}
-	fmt.Fprintf(out, "streaming %s for %s (Ctrl-C stops)\n", path, duration)
+	return printHandedOver(sub.GetData(), b, cfg.rows, v)
+}
 
-	ctx, cancel := context.WithTimeout(ctx, duration)
+// printHandedOver prints the rows of a subscription's initial data: the
+// ones from the oldest printed on, those printed already marked as
+// repeats, and at least the newest n. It returns a decoder that knows
+// their schema.
+func printHandedOver(initialData []byte, b backfilled, n int, v *view) (*pluginhost.FrameDecoder, error) {
+	decoder := &pluginhost.FrameDecoder{}
+	if len(initialData) == 0 {
+		v.section("handed over at subscription: no rows")
+		return decoder, nil
+	}
+	initial, err := decoder.Decode(initialData)
+	if err != nil {
+		return nil, fmt.Errorf("the subscription's initial data: %w", err)
+	}
+	v.printNotices(initial.Frame)
+	rows, err := pluginhost.Rows(initial.Frame)
+	if err != nil {
+		return nil, fmt.Errorf("the subscription's initial data: %w", err)
+	}
+	shown := handedOver(rows, b.oldestShown, b.newest, n)
+	v.section("handed over at subscription: %s, the newest %d shown", count(len(rows), "row"), len(shown))
+	if len(shown) > 0 {
+		v.printHeader(initial.Frame, true)
+		for _, r := range shown {
+			v.printRow(r)
+		}
+	}
+	return decoder, nil
+}
+
+// follow runs the channel's stream and prints each arriving row until
+// duration elapses (zero: never) or ctx ends (Ctrl-C); both end it
+// without error.
+func follow(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, path string, decoder *pluginhost.FrameDecoder, duration time.Duration, v *view) error {
+	// A cancel rather than a deadline: a deadline travels to the plugin,
+	// which could end the call before this side tells it from a failure.
+	streamCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stream, err := host.RunStream(ctx, ds.RunStreamRequest(path))
+	if duration > 0 {
+		timer := time.AfterFunc(duration, cancel)
+		defer timer.Stop()
+		v.section("streaming %s for %s (Ctrl-C stops)", path, duration)
+	} else {
+		v.section("streaming %s until Ctrl-C", path)
+	}
+	stream, err := host.RunStream(streamCtx, ds.RunStreamRequest(path))
 	if err != nil {
 		return err
 	}
-	var packets, rows int
+	var frames, rows int
+	headerShown := false
 	for {
-		p, err := stream.Next()
+		raw, err := stream.Recv()
 		if err != nil {
-			fmt.Fprintf(out, "stream ended after %d frames, %d rows\n", packets, rows)
-			if ctx.Err() != nil {
-				return nil // the duration elapsed, or Ctrl-C
+			switch {
+			case ctx.Err() != nil:
+				v.section("stopped: %s, %s streamed", count(frames, "frame"), count(rows, "row"))
+				return nil
+			case streamCtx.Err() != nil:
+				v.section("%s elapsed: %s, %s streamed", duration, count(frames, "frame"), count(rows, "row"))
+				return nil
+			default:
+				return fmt.Errorf("the plugin ended the stream after %d frames: %w", frames, err)
 			}
-			return fmt.Errorf("the plugin ended the stream: %w", err)
 		}
-		packets++
+		p, err := decoder.Decode(raw)
+		if err != nil {
+			return err
+		}
+		frames++
 		if p.HasSchema {
-			fmt.Fprintln(out, header(p.Frame))
+			v.printNotices(p.Frame)
+		}
+		if p.HasSchema || !headerShown {
+			v.printHeader(p.Frame, !headerShown)
+			headerShown = true
 		}
 		streamed, err := pluginhost.Rows(p.Frame)
 		if err != nil {
 			return err
 		}
 		for _, r := range streamed {
-			fmt.Fprintln(out, formatRow(r))
+			v.printRow(r)
 		}
 		rows += len(streamed)
+		if err := v.closed(); err != nil {
+			return err
+		}
 	}
 }
