@@ -329,12 +329,8 @@ func hostBinary() string {
 	return name
 }
 
-// runIn runs a command in dir, with its output on the terminal.
-func runIn(dir, cmd string, args ...string) error {
-	return runInWith(nil, dir, cmd, args...)
-}
-
-// runInWith is runIn with env added to the command's environment.
+// runInWith runs a command in dir with env added to its environment, and
+// its output on the terminal.
 func runInWith(env map[string]string, dir, cmd string, args ...string) error {
 	wd, err := os.Getwd()
 	if err != nil {
