@@ -72,7 +72,7 @@ func (r Report) scaleSection() string {
 	var b strings.Builder
 	b.WriteString("## Scale\n\n")
 	fmt.Fprintf(&b, "How measured: for each number of channels a fresh plugin process (the real binary) is started and asked for a health check, "+
-		"which creates its data source instance; after %s its resident memory (`VmRSS` in `/proc/<pid>/status`) is the baseline. "+
+		"which creates its data source instance (settings `%s`, the most streams a data source may run; the plugin process's own cap is 10 000 too); after %s its resident memory (`VmRSS` in `/proc/<pid>/status`) is the baseline. "+
 		"Then the host opens that many `RunStream` calls over the one gRPC connection, each on its own 1 Hz channel (`v1/counter/r=<i>`), "+
 		"and reads every packet, counting its rows. Once every channel has sent its first frame and %s more have passed, "+
 		"the plugin's CPU time (user + system, `/proc/<pid>/stat`) is taken over %s and its resident memory sampled every second; "+
@@ -82,7 +82,7 @@ func (r Report) scaleSection() string {
 		"Neither gRPC side limits concurrent streams here: the server sets no limit and the client lifts its initial 100 when the server's settings arrive. "+
 		"Goroutines, stack and heap per channel are the plugin runtime's own figures (`go_goroutines`, `go_memstats_stack_inuse_bytes`, `go_memstats_heap_inuse_bytes` "+
 		"from the SDK's CollectMetrics), loaded less baseline.\n\n",
-		FormatSpan(r.ScaleOptions.Settle), FormatSpan(r.ScaleOptions.Settle), FormatSpan(r.ScaleOptions.Window), FormatCount(TargetScaleChannels))
+		ScaleInstance.JSONData, FormatSpan(r.ScaleOptions.Settle), FormatSpan(r.ScaleOptions.Settle), FormatSpan(r.ScaleOptions.Window), FormatCount(TargetScaleChannels))
 	t := Table{Columns: []Column{{Title: "channels", Right: true}, {Title: "baseline RSS", Right: true}, {Title: "RSS", Right: true},
 		{Title: "per channel", Right: true}, {Title: "≤ 20 KB"}, {Title: "CPU (cores)", Right: true}, {Title: "< 1"},
 		{Title: "rows (expected)", Right: true}, {Title: "fewest rows, one channel", Right: true},

@@ -69,6 +69,11 @@ func (s Scale) CPUShare() float64 { return s.PluginCPU.Seconds() / s.Elapsed.Sec
 // one per channel and second.
 func (s Scale) ExpectedRows() int64 { return int64(s.Channels) * int64(s.Seconds) }
 
+// ScaleInstance is the data source the scale channels belong to: its
+// settings allow the most streams a data source may run (maxStreams
+// 10 000; the default is 1 000), as many as the plugin process's own cap.
+var ScaleInstance = pluginhost.Instance{UID: "bench-scale", Name: "Pulse benchmarks, scale", JSONData: []byte(`{"maxStreams":10000}`)}
+
 // ScaleQuery is channel i's query: the 1 Hz counter with seed i+1, so that
 // every channel has its own path.
 func ScaleQuery(i int) streaming.Query {
@@ -94,7 +99,7 @@ func MeasureScale(ctx context.Context, binary string, channels int, opts ScaleOp
 	result := Scale{Channels: channels}
 	// The first request creates the data source instance, which belongs to
 	// the baseline.
-	if _, err := host.Diagnostics.CheckHealth(ctx, benchInstance.CheckHealthRequest()); err != nil {
+	if _, err := host.Diagnostics.CheckHealth(ctx, ScaleInstance.CheckHealthRequest()); err != nil {
 		return result, fmt.Errorf("CheckHealth: %w", err)
 	}
 	if err := sleep(ctx, opts.Settle); err != nil {
@@ -187,7 +192,7 @@ func openScaleStreams(ctx context.Context, host *pluginhost.Host, channels int) 
 	s.remaining.Store(int64(channels))
 	for i := range channels {
 		path := ScaleQuery(i).Path()
-		call, err := host.Stream.RunStream(ctx, benchInstance.RunStreamRequest(path))
+		call, err := host.Stream.RunStream(ctx, ScaleInstance.RunStreamRequest(path))
 		if err != nil {
 			s.fail(fmt.Errorf("RunStream %s: %w", path, err))
 			s.firsts.Done()
