@@ -22,7 +22,7 @@ type PumpOptions struct {
 	MaxRowsPerFrame int
 	// MaxFrameBytes bounds one frame's size as well: a wide query's frames
 	// hold fewer rows, so that a stream whose receiver stalls pins little
-	// memory in the frames queued for it. Zero means 64 KiB.
+	// memory in the frames queued for it. Zero means DefaultMaxFrameBytes.
 	MaxFrameBytes int
 	// MaxBacklog is how many due rows the pump catches up on after the
 	// receiver was slow; older ones are dropped and counted. Zero means
@@ -49,7 +49,7 @@ func (o PumpOptions) withDefaults() PumpOptions {
 		o.MaxRowsPerFrame = 1000
 	}
 	if o.MaxFrameBytes <= 0 {
-		o.MaxFrameBytes = 64 << 10
+		o.MaxFrameBytes = DefaultMaxFrameBytes
 	}
 	if o.MaxBacklog <= 0 {
 		o.MaxBacklog = 10_000
@@ -59,6 +59,14 @@ func (o PumpOptions) withDefaults() PumpOptions {
 	}
 	return o
 }
+
+// DefaultMaxFrameBytes is the most a frame's data takes by default: 28 KiB,
+// so that a frame with its schema and the gRPC message around it stays
+// within 32 KiB. gRPC-Go takes each message's buffer from a pool whose
+// sizes are 256 B, 4, 16 and 32 KiB and then 1 MiB: a stalled stream keeps
+// its queued messages' buffers, and one of more than 32 KiB would pin a
+// whole MiB.
+const DefaultMaxFrameBytes = 28 << 10
 
 // PumpStats counts what a pump did.
 type PumpStats struct {

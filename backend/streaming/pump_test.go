@@ -142,11 +142,19 @@ var _ = Describe("Pump", func() {
 		pump, packets := runVirtual(q, start, 1+12, streaming.PumpOptions{}, stall)
 		for _, p := range packets[1:] {
 			Expect(p.withSchema).To(BeFalse())
-			Expect(p.bytes).To(BeNumerically("<=", 64<<10), "a frame of %d rows", p.frame.Rows())
-			Expect(p.frame.Rows()).To(BeNumerically(">=", 100), "still a useful batch")
+			Expect(p.bytes).To(BeNumerically("<=", streaming.DefaultMaxFrameBytes), "a frame of %d rows", p.frame.Rows())
+			Expect(p.frame.Rows()).To(BeNumerically(">=", 50), "still a useful batch")
 		}
 		Expect(pump.Stats().RowsDropped).To(BeNumerically(">", 0))
 		expectConsecutive(q, packets[1:], q.Index(packets[1].frame.Fields[0].At(0).(time.Time)))
+	})
+
+	It("keeps a full first frame, schema and all, within gRPC's 32 KiB buffers", func() {
+		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
+		_, packets := runVirtual(q, start, 3, streaming.PumpOptions{StartAfter: start.Add(-5 * time.Second)})
+		Expect(packets[0].withSchema).To(BeTrue())
+		Expect(packets[0].frame.Rows()).To(BeNumerically(">=", 50), "a stream that starts behind catches up in full frames")
+		Expect(packets[0].bytes).To(BeNumerically("<=", 32<<10-64))
 	})
 
 	It("counts frames, rows, bytes and drops in its stats and metrics, and the stream while it runs", func() {
