@@ -76,7 +76,7 @@ var _ = Describe("Limits", func() {
 		stderr := &lockedBuffer{}
 		_, err := pluginhost.Start(ctx, pluginhost.Options{Binary: binaryPath, Stderr: stderr, Env: []string{"PULSE_PROCESS_MAX_STREAMS=lots"}, StartTimeout: time.Minute})
 		Expect(err).To(HaveOccurred())
-		Eventually(stderr.String).Should(ContainSubstring(`PULSE_PROCESS_MAX_STREAMS must be a whole number from 1 to 1000000, got \"lots\"`))
+		Eventually(stderr.String).WithTimeout(streamTimeout).Should(ContainSubstring(`PULSE_PROCESS_MAX_STREAMS must be a whole number from 1 to 1000000, got \"lots\"`))
 	})
 
 	It("bounds a request: queries past 2 000 000 points get an error saying so, the others their frames", func(ctx SpecContext) {
@@ -124,7 +124,7 @@ var _ = Describe("Limits", func() {
 		}
 		Expect(err).To(HaveOccurred())
 		Expect(len(err.Error())).To(BeNumerically("<", 1000), "the stream's error quotes a prefix")
-		Eventually(pluginStderr.String).Should(ContainSubstring(marker), "the refusals are logged")
+		Eventually(pluginStderr.String).WithTimeout(streamTimeout).Should(ContainSubstring(marker), "the refusals are logged")
 		for _, line := range strings.Split(pluginStderr.String(), "\n") {
 			if strings.Contains(line, marker) {
 				Expect(len(line)).To(BeNumerically("<", 1000), "a log line quotes a prefix of the path")
