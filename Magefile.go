@@ -77,7 +77,7 @@ func Test() error {
 }
 
 // grafanaSpecs is the suite that runs the contract against a real Grafana.
-const grafanaSpecs = "github.com/pulse-datasource/pulse/backend/plugin/grafanaspec"
+const grafanaSpecs = "github.com/pulse-datasource/pulse/backend/testkit/grafanaspec"
 
 // Grafana runs the streaming contract against the Grafana at GRAFANA_URL
 // (docker compose up -d --build --wait starts one): the specs labelled
@@ -261,7 +261,7 @@ func buildTail() (string, error) {
 	}
 	out := filepath.Join(dir, name)
 	build := exec.Command(mg.GoCmd(), "build", "-o", out, "./cmd/pulse-tail")
-	build.Dir = filepath.Join("backend", "plugin")
+	build.Dir = filepath.Join("backend", "testkit")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return "", fmt.Errorf("building pulse-tail: %w", err)
@@ -317,7 +317,7 @@ func Bench() error {
 		return err
 	}
 	env := map[string]string{"PULSE_PLUGIN_BINARY": binary, "PULSE_BENCH_COMMAND": "go tool mage bench"}
-	return runInWith(env, "backend/plugin", "go", "run", "./cmd/pulse-bench", "-out", filepath.Join("..", "..", "docs", "benchmarks.md"))
+	return runInWith(env, "backend/testkit", "go", "run", "./cmd/pulse-bench", "-out", filepath.Join("..", "..", "docs", "benchmarks.md"))
 }
 
 // hostBinary is the name the SDK's build gives this machine's binary.

@@ -1,0 +1,29 @@
+// Command refplugin is the benchmarks' reference plugin: a backend plugin
+// built on the same SDK serving stack as Pulse, whose RunStream runs Pulse's
+// pump, the tutorial loop or the SDK limit as fast as the host reads (see
+// package bench). pulse-bench builds and starts it; Grafana never sees it.
+package main
+
+import (
+	"os"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/pulse-datasource/pulse/backend/testkit/bench"
+)
+
+// pluginID names the reference plugin in its logs and metrics.
+const pluginID = "pulse-bench-reference"
+
+func main() {
+	handler := bench.Handler{}
+	err := backend.Manage(pluginID, backend.ServeOpts{
+		StreamHandler:      handler,
+		CheckHealthHandler: handler,
+	})
+	if err != nil {
+		log.DefaultLogger.Error("Reference plugin stopped", "error", err)
+		os.Exit(1)
+	}
+}
