@@ -7,9 +7,9 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
-	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // The steps a stream's row goes through, per frame of Pulse's shape (100

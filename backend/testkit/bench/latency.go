@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
 // LatencyOptions configure MeasureLatency.

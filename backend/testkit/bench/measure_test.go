@@ -6,9 +6,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
-	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // These specs check that the measurements measure what they say, on short

@@ -7,8 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 )
 
 // throughput is a result of rowsPerSecond over one second, 100-row packets

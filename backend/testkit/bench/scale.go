@@ -9,8 +9,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
 // ScaleOptions configure MeasureScale.
@@ -97,18 +97,9 @@ func MeasureScale(ctx context.Context, binary string, channels int, opts ScaleOp
 	}
 	defer host.Close()
 	result := Scale{Channels: channels}
-	// The first request creates the data source instance, which belongs to
-	// the baseline.
-	if _, err := host.Diagnostics.CheckHealth(ctx, ScaleInstance.CheckHealthRequest()); err != nil {
-		return result, fmt.Errorf("CheckHealth: %w", err)
-	}
-	if err := sleep(ctx, opts.Settle); err != nil {
+	if result.BaselineRSS, result.BaselineRuntime, err = idleBaseline(ctx, host, ScaleInstance, opts.Settle); err != nil {
 		return result, err
 	}
-	if result.BaselineRSS, err = ProcessRSS(host.Pid()); err != nil {
-		return result, err
-	}
-	result.BaselineRuntime = readRuntime(ctx, host)
 
 	streams := openScaleStreams(ctx, host, channels)
 	defer streams.stop()
@@ -270,6 +261,23 @@ func (s *scaleStreams) stop() {
 	s.stopping.Store(true)
 	s.cancel()
 	s.wg.Wait()
+}
+
+// idleBaseline creates inst's data source instance with a health check (it
+// belongs to the baseline), lets the plugin settle, and reads its resident
+// memory and its runtime's figures with no stream.
+func idleBaseline(ctx context.Context, host *pluginhost.Host, inst pluginhost.Instance, settle time.Duration) (int64, Runtime, error) {
+	if _, err := host.Diagnostics.CheckHealth(ctx, inst.CheckHealthRequest()); err != nil {
+		return 0, Runtime{}, fmt.Errorf("CheckHealth: %w", err)
+	}
+	if err := sleep(ctx, settle); err != nil {
+		return 0, Runtime{}, err
+	}
+	rss, err := ProcessRSS(host.Pid())
+	if err != nil {
+		return 0, Runtime{}, err
+	}
+	return rss, readRuntime(ctx, host), nil
 }
 
 // readRuntime asks the plugin for its Go runtime metrics.

@@ -8,8 +8,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"google.golang.org/grpc"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
 // StalledOptions configure MeasureStalled. The zero value of each field
@@ -149,16 +149,9 @@ func MeasureStalled(ctx context.Context, binary string, streams int, opts Stalle
 	}
 	defer host.Close()
 	result := Stalled{Streams: streams, Behind: opts.Behind}
-	if _, err := host.Diagnostics.CheckHealth(ctx, StalledInstance.CheckHealthRequest()); err != nil {
-		return result, fmt.Errorf("CheckHealth: %w", err)
-	}
-	if err := sleep(ctx, opts.Settle); err != nil {
+	if result.BaselineRSS, result.BaselineRuntime, err = idleBaseline(ctx, host, StalledInstance, opts.Settle); err != nil {
 		return result, err
 	}
-	if result.BaselineRSS, err = ProcessRSS(host.Pid()); err != nil {
-		return result, err
-	}
-	result.BaselineRuntime = readRuntime(ctx, host)
 
 	// The calls stay open, unread, until the measurement ends.
 	streamCtx, stop := context.WithCancel(ctx)

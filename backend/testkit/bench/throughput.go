@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
 // benchInstance is the data source every benchmark request names.

@@ -6,8 +6,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 )
 
 // throughputSeries are the series counts issue #5 compares.
