@@ -16,9 +16,9 @@ import (
 // a query this data source would run: NotFound for paths Pulse never
 // writes, PermissionDenied for well-formed paths beyond the bounds or the
 // settings' limits, and for a new channel past the stream limits (the
-// data source's maxStreams, the process's cap). An admitted viewer gets the schema and the newest rows
-// at once, so a panel joining a running stream is filled before the
-// stream's next frame.
+// data source's maxStreams, the process's cap). An admitted viewer gets the
+// schema and the newest rows at once, so a panel joining a running stream
+// is filled before the stream's next frame.
 func (i *Instance) SubscribeStream(ctx context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
 	logger := backend.Logger.FromContext(ctx).With("channel", streaming.Excerpt(req.Path))
 	q, err := i.streamQuery(req.Path)
