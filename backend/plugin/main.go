@@ -13,6 +13,8 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // pluginID is the id in src/plugin.json.
@@ -35,6 +37,14 @@ func processMaxStreams(value string) (int, error) {
 	return n, nil
 }
 
+// sources are the sources a data source may name in jsonData.source; a
+// data source that names none streams generated signals.
+func sources() *source.Registry {
+	r := source.NewRegistry(signals.Name)
+	r.Register(signals.Name, signals.New)
+	return r
+}
+
 func main() {
 	// The SDK serves prometheus.DefaultRegisterer to Grafana; registering
 	// here, before any data source exists, lets a scrape see every metric.
@@ -47,7 +57,7 @@ func main() {
 		log.DefaultLogger.Error("Pulse cannot start", "error", err)
 		os.Exit(1)
 	}
-	opts := instance.Options{Metrics: metrics, Slots: streaming.NewStreamSlots(maxStreams)}
+	opts := instance.Options{Sources: sources(), Metrics: metrics, Slots: streaming.NewStreamSlots(maxStreams)}
 	if err := datasource.Manage(pluginID, instance.Factory(opts), datasource.ManageOpts{}); err != nil {
 		log.DefaultLogger.Error("Pulse stopped", "error", err)
 		os.Exit(1)

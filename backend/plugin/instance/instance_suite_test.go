@@ -8,11 +8,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // testMetrics are the metrics of every instance the specs make, in a
 // registry of their own.
 var testMetrics *streaming.Metrics
+
+// testSources are the sources main registers.
+func testSources() *source.Registry {
+	r := source.NewRegistry(signals.Name)
+	r.Register(signals.Name, signals.New)
+	return r
+}
 
 func TestInstance(t *testing.T) {
 	RegisterFailHandler(Fail)

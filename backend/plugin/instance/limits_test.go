@@ -30,7 +30,7 @@ var _ = Describe("Limits", func() {
 		slots = streaming.NewStreamSlots(5)
 	})
 	open := func(uid, jsonData string) *instance.Instance {
-		inst, err := instance.Factory(instance.Options{Metrics: metrics, Slots: slots})(context.Background(),
+		inst, err := instance.Factory(instance.Options{Sources: testSources(), Metrics: metrics, Slots: slots})(context.Background(),
 			backend.DataSourceInstanceSettings{UID: uid, JSONData: json.RawMessage(jsonData)})
 		Expect(err).NotTo(HaveOccurred())
 		return inst.(*instance.Instance)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
 )
 
 // QueryData answers each query on its own: a bad query gets its own error
@@ -47,73 +47,51 @@ func (i *Instance) QueryData(ctx context.Context, req *backend.QueryDataRequest)
 	return resp, nil
 }
 
-// plannedQuery is a query read and checked, with the points its backfill
-// will compute.
+// plannedQuery is a query read and checked, with the points it will
+// compute.
 type plannedQuery struct {
-	query   streaming.Query
-	unknown []string
-	points  int64
-	err     error
+	query  source.Query
+	points int64
+	err    error
 }
 
 // plan reads and checks a query and counts its points, computing none.
 func (i *Instance) plan(dq backend.DataQuery) plannedQuery {
-	limits, err := i.limits()
+	if i.settingsErr != nil {
+		return plannedQuery{err: i.settingsErr}
+	}
+	q, err := i.src.Query(dq.JSON, source.Range{From: dq.TimeRange.From, To: dq.TimeRange.To, MaxPoints: dq.MaxDataPoints})
 	if err != nil {
 		return plannedQuery{err: err}
 	}
-	q, unknown, err := streaming.ReadQuery(dq.JSON)
-	if err == nil {
-		err = limits.Check(q)
-	}
-	if err != nil {
-		return plannedQuery{err: err}
-	}
-	return plannedQuery{query: q, unknown: unknown, points: q.BackfillPoints(dq.TimeRange.From, dq.TimeRange.To, dq.MaxDataPoints)}
+	return plannedQuery{query: q, points: q.Points()}
 }
 
-// answer computes a planned query's frame.
+// answer computes a planned query's frames, naming its channel and
+// carrying its notices on the first.
 func (i *Instance) answer(ctx context.Context, dq backend.DataQuery, p plannedQuery) backend.DataResponse {
-	q := p.query
-	frame, err := q.BackfillContext(ctx, dq.TimeRange.From, dq.TimeRange.To, dq.MaxDataPoints)
+	frames, err := p.query.Frames(ctx)
 	if err != nil {
-		return cancelled(ctx)
+		if ctx.Err() != nil {
+			return cancelled(ctx)
+		}
+		return badQuery(err)
 	}
-	frame.RefID = dq.RefID
-	meta := &data.FrameMeta{}
-	if len(p.unknown) > 0 {
-		meta.Notices = append(meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: unknownFieldsNotice(p.unknown)})
+	for _, f := range frames {
+		f.RefID = dq.RefID
 	}
-	if q.WithStreaming {
-		channel, err := q.Channel(i.uid)
+	meta := &data.FrameMeta{Notices: p.query.Notices()}
+	if path := p.query.Path(); path != "" {
+		channel, err := source.Channel(i.uid, path)
 		if err != nil {
 			return badQuery(err)
 		}
 		meta.Channel = channel
 	}
-	if meta.Channel != "" || len(meta.Notices) > 0 {
-		frame.SetMeta(meta)
+	if len(frames) > 0 && (meta.Channel != "" || len(meta.Notices) > 0) {
+		frames[0].SetMeta(meta)
 	}
-	return backend.DataResponse{Frames: data.Frames{frame}}
-}
-
-// maxNamedUnknown is how many unknown fields a notice names.
-const maxNamedUnknown = 5
-
-// unknownFieldsNotice says which fields of a query Pulse ignored.
-func unknownFieldsNotice(unknown []string) string {
-	names := make([]string, 0, min(len(unknown), maxNamedUnknown))
-	for _, name := range unknown[:min(len(unknown), maxNamedUnknown)] {
-		names = append(names, streaming.Excerpt(name))
-	}
-	text := strings.Join(names, ", ")
-	if more := len(unknown) - len(names); more > 0 {
-		text += fmt.Sprintf(" and %d more", more)
-	}
-	if len(unknown) == 1 {
-		return "unknown query field " + text + " is ignored; check its spelling"
-	}
-	return "unknown query fields " + text + " are ignored; check their spelling"
+	return backend.DataResponse{Frames: frames}
 }
 
 // cancelled is the response of a query whose request was cancelled before

@@ -15,7 +15,7 @@ import (
 // newInstance makes an instance as the SDK would for a data source with
 // this uid and jsonData.
 func newInstance(jsonData string) *instance.Instance {
-	inst, err := instance.Factory(instance.Options{Metrics: testMetrics})(context.Background(), backend.DataSourceInstanceSettings{UID: "pulse-uid", JSONData: json.RawMessage(jsonData)})
+	inst, err := instance.Factory(instance.Options{Sources: testSources(), Metrics: testMetrics})(context.Background(), backend.DataSourceInstanceSettings{UID: "pulse-uid", JSONData: json.RawMessage(jsonData)})
 	Expect(err).NotTo(HaveOccurred())
 	return inst.(*instance.Instance)
 }

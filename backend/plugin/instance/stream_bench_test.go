@@ -23,7 +23,7 @@ func (discardPackets) Send(*backend.StreamPacket) error { return nil }
 // SDK's and gRPC's around it.
 func BenchmarkStreamMemory(b *testing.B) {
 	const streams = 10_000
-	created, err := instance.Factory(instance.Options{})(context.Background(), backend.DataSourceInstanceSettings{UID: "bench"})
+	created, err := instance.Factory(instance.Options{Sources: testSources()})(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", JSONData: []byte(`{"maxStreams":10000}`)})
 	if err != nil {
 		b.Fatal(err)
 	}

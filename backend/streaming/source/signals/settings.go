@@ -1,11 +1,11 @@
-package instance
+package signals
 
 import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
-// Settings are what an administrator sets on a Pulse data source (its
-// jsonData). Pulse has no secure settings.
+// Settings are what an administrator sets on a signals data source (its
+// jsonData). Signals have no secure settings.
 type Settings struct {
 	// MinStepMs is the smallest stepMs the data source accepts.
 	MinStepMs int64 `json:"minStepMs"`

@@ -1,40 +1,40 @@
-package instance_test
+package signals_test
 
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/plugin/instance"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 var _ = Describe("Settings", func() {
 	It("defaults to allowing every in-bounds query", func() {
 		for _, body := range []string{``, `{}`, `{"minStepMs":null}`, ` `} {
-			s, err := instance.ParseSettings([]byte(body))
+			s, err := signals.ParseSettings([]byte(body))
 			Expect(err).NotTo(HaveOccurred(), body)
-			Expect(s).To(Equal(instance.DefaultSettings()))
+			Expect(s).To(Equal(signals.DefaultSettings()))
 		}
-		Expect(instance.DefaultSettings()).To(Equal(instance.Settings{MinStepMs: 1, MaxSeries: 16, MaxStreams: 1000}))
+		Expect(signals.DefaultSettings()).To(Equal(signals.Settings{MinStepMs: 1, MaxSeries: 16, MaxStreams: 1000}))
 	})
 
 	It("reads every field, ignoring others", func() {
-		s, err := instance.ParseSettings([]byte(`{"minStepMs":100,"maxSeries":4,"maxStreams":20,"other":true}`))
+		s, err := signals.ParseSettings([]byte(`{"minStepMs":100,"maxSeries":4,"maxStreams":20,"other":true}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(s).To(Equal(instance.Settings{MinStepMs: 100, MaxSeries: 4, MaxStreams: 20}))
+		Expect(s).To(Equal(signals.Settings{MinStepMs: 100, MaxSeries: 4, MaxStreams: 20}))
 	})
 
 	It("reads numbers as queries do: exponents allowed, quotes not", func() {
-		s, err := instance.ParseSettings([]byte(`{"minStepMs":1e3,"maxStreams":1E1}`))
+		s, err := signals.ParseSettings([]byte(`{"minStepMs":1e3,"maxStreams":1E1}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.MinStepMs).To(BeEquivalentTo(1000))
 		Expect(s.MaxStreams).To(Equal(10))
-		_, err = instance.ParseSettings([]byte(`{"minStepMs":"5"}`))
+		_, err = signals.ParseSettings([]byte(`{"minStepMs":"5"}`))
 		Expect(err).To(MatchError(`minStepMs: must be a whole number, got "5"`))
 	})
 
 	DescribeTable("names the field that is wrong",
 		func(body, message string) {
-			_, err := instance.ParseSettings([]byte(body))
+			_, err := signals.ParseSettings([]byte(body))
 			Expect(err).To(MatchError(ContainSubstring(message)))
 		},
 		Entry("not JSON", `{`, "not a JSON object"),
