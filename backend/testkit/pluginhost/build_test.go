@@ -15,7 +15,7 @@ import (
 var _ = Describe("Build with another package", Label("build"), func() {
 	It("builds that package under its own name, not the plugin's", func(ctx SpecContext) {
 		dir := GinkgoT().TempDir()
-		binary, err := pluginhost.Build(ctx, pluginhost.BuildOptions{OutputDir: dir, Package: "./cmd/pulse-tail"})
+		binary, err := pluginhost.Build(ctx, pluginhost.BuildOptions{OutputDir: dir, Package: "github.com/pulse-datasource/pulse/backend/testkit/cmd/pulse-tail"})
 		Expect(err).NotTo(HaveOccurred())
 		want := "pulse-tail_" + runtime.GOOS + "_" + runtime.GOARCH
 		if runtime.GOOS == "windows" {

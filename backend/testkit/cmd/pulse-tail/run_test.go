@@ -211,7 +211,7 @@ var _ = Describe("pulse-tail with the built plugin", Ordered, Label("build"), fu
 		if runtime.GOOS == "windows" {
 			Skip("no SIGINT to send on Windows")
 		}
-		tailBinary, err := pluginhost.Build(ctx, pluginhost.BuildOptions{OutputDir: GinkgoT().TempDir(), Package: "./cmd/pulse-tail"})
+		tailBinary, err := pluginhost.Build(ctx, pluginhost.BuildOptions{OutputDir: GinkgoT().TempDir(), Package: "github.com/pulse-datasource/pulse/backend/testkit/cmd/pulse-tail"})
 		Expect(err).NotTo(HaveOccurred())
 		cmd := exec.Command(tailBinary, "-binary", binary)
 		cmd.Env = append(cmd.Environ(), `PULSE_QUERY={"kind":"counter","stepMs":100}`)
