@@ -3,6 +3,9 @@ module github.com/pulse-datasource/pulse/backend/streaming
 go 1.26.8
 
 require (
+	github.com/eclipse/paho.golang v0.23.0
+	github.com/eclipse/paho.mqtt.golang v1.5.1
+	github.com/gorilla/websocket v1.5.3
 	github.com/grafana/grafana-plugin-sdk-go v0.298.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
