@@ -118,6 +118,7 @@ func (b *broker) start() {
 	defer out.Close()
 	b.cmd = exec.Command(bin, "-c", b.conf)
 	b.cmd.Stdout, b.cmd.Stderr = out, out
+	dieWithSpecs(b.cmd)
 	Expect(b.cmd.Start()).To(Succeed())
 	b.exit = make(chan struct{})
 	go func(cmd *exec.Cmd, exit chan struct{}) {
