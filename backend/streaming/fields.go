@@ -87,6 +87,19 @@ func (f *Fields) String(name string, dst *string) {
 	}
 }
 
+// Strings reads a list of strings into dst: a JSON array whose elements
+// are strings.
+func (f *Fields) Strings(name string, dst *[]string) {
+	if v, ok := f.raw(name); ok {
+		var list []string
+		if err := json.Unmarshal(v, &list); err != nil {
+			f.err = malformed(name, "must be a list of strings, got %s", clip(string(v)))
+			return
+		}
+		*dst = list
+	}
+}
+
 // Number reads a number into dst.
 func (f *Fields) Number(name string, dst *float64) {
 	v, ok := f.raw(name)

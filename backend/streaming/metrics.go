@@ -28,6 +28,25 @@ type Metrics struct {
 	// QueriesRefused counts the queries refused because their
 	// request asked for more than MaxRequestPoints.
 	QueriesRefused prometheus.Counter
+
+	// The metrics of push feeds (MQTT and the like), labelled by source
+	// ("mqtt") and, for the gauges, by data source uid.
+
+	// FeedMessages counts the messages feeds received, by source.
+	FeedMessages *prometheus.CounterVec
+	// FeedDecodeErrors counts the payloads that could not be read as JSON
+	// (or were too large or too deep), by source.
+	FeedDecodeErrors *prometheus.CounterVec
+	// FeedReconnects counts the connections to a feed made after the
+	// first, by source.
+	FeedReconnects *prometheus.CounterVec
+	// FeedConnected is 1 while a data source's connection to its feed is
+	// up, 0 while it is down.
+	FeedConnected *prometheus.GaugeVec
+	// HistoryRows is how many rows a data source's history rings hold.
+	HistoryRows *prometheus.GaugeVec
+	// HistoryBytes is roughly how much memory those rows take.
+	HistoryBytes *prometheus.GaugeVec
 }
 
 // RefusedQuery counts a query refused for its request's budget. It is safe
@@ -75,6 +94,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Viewers and streams refused because a stream limit was reached, by limit: data_source (maxStreams) or process."}, []string{"limit"}),
 		QueriesRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: "query", Name: "refused_total",
 			Help: "Queries refused because their request asked for more points than one request may."}),
+		FeedMessages: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "messages_total",
+			Help: "Messages received from feeds (MQTT, …), by source."}, []string{"source"}),
+		FeedDecodeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "decode_errors_total",
+			Help: "Feed payloads that could not be read as JSON, or were too large or nested too deeply, by source."}, []string{"source"}),
+		FeedReconnects: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "reconnects_total",
+			Help: "Connections to feeds made after a data source's first one, by source."}, []string{"source"}),
+		FeedConnected: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: "feed", Name: "connected",
+			Help: "1 while a data source's connection to its feed is up, 0 while it is down."}, []string{"source", "datasource"}),
+		HistoryRows: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: "history", Name: "rows",
+			Help: "Rows kept in a data source's history rings."}, []string{"source", "datasource"}),
+		HistoryBytes: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: "history", Name: "bytes",
+			Help: "Estimated memory of the rows kept in a data source's history rings."}, []string{"source", "datasource"}),
 	}
 	err := errors.Join(
 		register(reg, &m.ActiveStreams),
@@ -85,6 +116,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		register(reg, &m.EncodeSeconds),
 		register(reg, &m.StreamsRefused),
 		register(reg, &m.QueriesRefused),
+		register(reg, &m.FeedMessages),
+		register(reg, &m.FeedDecodeErrors),
+		register(reg, &m.FeedReconnects),
+		register(reg, &m.FeedConnected),
+		register(reg, &m.HistoryRows),
+		register(reg, &m.HistoryBytes),
 	)
 	if err != nil {
 		return nil, err

@@ -133,6 +133,42 @@ func (r *Ring) Range(from, to time.Time) []Entry {
 
 // Newest returns the newest n kept entries, oldest first.
 func (r *Ring) Newest(n int) []Entry {
+	out, _ := r.Tail(n)
+	return out
+}
+
+// Since returns at most limit kept entries from sequence number seq on,
+// oldest first, and the sequence number after the last one returned: the
+// n-th row ever added has sequence number n-1, so a reader that keeps the
+// returned next as its cursor reads every row once. When rows from seq on
+// were evicted before the reader came to them, it gets the oldest kept
+// rows and skipped says how many it missed. A seq past the newest row
+// returns nothing, with next the sequence number of the next row added.
+func (r *Ring) Since(seq uint64, limit int) (entries []Entry, next uint64, skipped uint64) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	oldest := uint64(r.added) - uint64(r.n)
+	end := uint64(r.added)
+	if seq < oldest {
+		skipped = oldest - seq
+		seq = oldest
+	}
+	if seq >= end || limit <= 0 {
+		return nil, seq, skipped
+	}
+	count := min(int(end-seq), limit)
+	entries = make([]Entry, 0, count)
+	start := int(seq - oldest)
+	for i := start; i < start+count; i++ {
+		entries = append(entries, r.entries[(r.first+i)%len(r.entries)])
+	}
+	return entries, seq + uint64(count), skipped
+}
+
+// Tail returns the newest n kept entries, oldest first, and the sequence
+// number after the newest: a cursor there reads only the rows added after
+// the ones returned.
+func (r *Ring) Tail(n int) ([]Entry, uint64) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	n = max(0, min(n, r.n))
@@ -140,7 +176,15 @@ func (r *Ring) Newest(n int) []Entry {
 	for i := r.n - n; i < r.n; i++ {
 		out = append(out, r.entries[(r.first+i)%len(r.entries)])
 	}
-	return out
+	return out, uint64(r.added)
+}
+
+// Next is the sequence number the next row added will have: a cursor at
+// Next reads only rows added from now on.
+func (r *Ring) Next() uint64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return uint64(r.added)
 }
 
 // Stats returns the ring's counters.

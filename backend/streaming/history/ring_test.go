@@ -40,6 +40,43 @@ var _ = Describe("Ring", func() {
 		Expect(r.Stats()).To(Equal(history.Stats{Added: 5, Rows: 5, Bytes: 5 * history.EntryBytes("a", row(0))}))
 	})
 
+	It("reads every row once through a Since cursor, and says how many an overtaken cursor missed", func() {
+		r := history.NewRing(history.Options{MaxRows: 4})
+		Expect(r.Next()).To(BeZero())
+		entries, next, skipped := r.Since(0, 10)
+		Expect(entries).To(BeEmpty())
+		Expect(next).To(BeZero())
+		Expect(skipped).To(BeZero())
+
+		for i := range 3 {
+			r.Add("a", row(i))
+		}
+		entries, next, skipped = r.Since(0, 2)
+		Expect(values(entries)).To(Equal([]float64{0, 1}))
+		Expect(next).To(BeEquivalentTo(2))
+		Expect(skipped).To(BeZero())
+		entries, next, _ = r.Since(next, 10)
+		Expect(values(entries)).To(Equal([]float64{2}))
+		Expect(next).To(BeEquivalentTo(3))
+		Expect(r.Next()).To(BeEquivalentTo(3))
+
+		for i := 3; i < 10; i++ {
+			r.Add("a", row(i))
+		}
+		// Rows 3…5 were evicted before the cursor at 3 read them.
+		entries, next, skipped = r.Since(3, 10)
+		Expect(values(entries)).To(Equal([]float64{6, 7, 8, 9}))
+		Expect(next).To(BeEquivalentTo(10))
+		Expect(skipped).To(BeEquivalentTo(3))
+
+		entries, next, skipped = r.Since(10, 10)
+		Expect(entries).To(BeEmpty())
+		Expect(next).To(BeEquivalentTo(10))
+		Expect(skipped).To(BeZero())
+		entries, _, _ = r.Since(0, 0)
+		Expect(entries).To(BeEmpty())
+	})
+
 	It("evicts the oldest rows past MaxRows, wrapping around many times", func() {
 		r := history.NewRing(history.Options{MaxRows: 3})
 		for i := range 100 {
