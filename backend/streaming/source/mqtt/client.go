@@ -180,14 +180,8 @@ func (c *Client) Settings() Settings { return c.s }
 // reconnect), so a second subscriber to a live filter does not get the
 // retained messages the first one got.
 func (c *Client) Subscribe(filterName string, handler func(Message)) (unsubscribe func(), err error) {
-	if err := ValidateFilter(filterName); err != nil {
+	if err := c.s.CheckFilter(filterName); err != nil {
 		return nil, err
-	}
-	if strings.HasPrefix(filterName, "$share/") {
-		return nil, &streaming.FieldError{Field: "topic", Reason: "shared subscriptions ($share/…) are not supported: they split the messages among subscribers, and a panel needs every one", Kind: streaming.ErrMalformed}
-	}
-	if !Allowed(c.s.AllowedTopics, filterName) {
-		return nil, &streaming.FieldError{Field: "topic", Reason: streaming.Excerpt(filterName) + " is not covered by this data source's allowedTopics", Kind: ErrNotAllowed}
 	}
 	if handler == nil {
 		return nil, errors.New("mqtt: Subscribe needs a handler")

@@ -12,7 +12,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 var _ = Describe("Client", func() {
@@ -92,8 +93,8 @@ var _ = Describe("Client", func() {
 			It("shares one broker subscription among the subscribers of a filter and removes it with the last", func() {
 				// A broker of its own, so that mosquitto's count of
 				// subscriptions holds the watcher's and the client's only.
-				b := newBroker(listeners{})
-				DeferCleanup(b.stop)
+				b := newBroker(mqtttest.Listeners{})
+				DeferCleanup(b.Stop)
 				count := watchSubscriptionCount(b)
 				Eventually(count).WithTimeout(20 * time.Second).Should(Equal(1)) // the watcher's own
 
@@ -147,9 +148,9 @@ var _ = Describe("Client", func() {
 			})
 
 			It("subscribes filters given before the connection is up once it is", func() {
-				b := newBroker(listeners{})
-				DeferCleanup(b.stop)
-				b.kill()
+				b := newBroker(mqtttest.Listeners{})
+				DeferCleanup(b.Stop)
+				kill(b)
 				c, err := mqtt.New(settings(b, "plain", v), fastOptions)
 				Expect(err).NotTo(HaveOccurred())
 				DeferCleanup(c.Close)
@@ -173,7 +174,7 @@ var _ = Describe("Client", func() {
 				Expect(c.Stats()).To(And(HaveField("Pending", 101), HaveField("Subscriptions", 101)))
 				Expect(c.Health(ctxFor(20 * time.Second))).To(MatchError(ContainSubstring("connection refused")))
 
-				b.start()
+				restart(b)
 				Eventually(c.Stats).WithTimeout(30 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))
 				Expect(c.Stats().Reconnects).To(BeZero())
 				Expect(c.Stats().LastError).To(BeEmpty())
@@ -184,7 +185,7 @@ var _ = Describe("Client", func() {
 
 			It("connects with a user name and password", func() {
 				s := settings(shared, "auth", v)
-				s.Username, s.Password = aliceName, alicePassword
+				s.Username, s.Password = mqtttest.AliceName, mqtttest.AlicePassword
 				c := dial(s, mqtt.Options{})
 				topic := uniqueTopic("alice")
 				var got collector
@@ -297,8 +298,7 @@ var _ = Describe("Client", func() {
 				wg.Go(func() {
 					defer GinkgoRecover()
 					for i := range 200 {
-						tok := p.c.Publish(root+"/"+strconv.Itoa(i%20)+"/x", 0, false, "x")
-						tok.WaitTimeout(10 * time.Second)
+						_ = p.p.Publish(root+"/"+strconv.Itoa(i%20)+"/x", "x", 0, false)
 					}
 				})
 				Eventually(func() uint64 { return c.Stats().Messages }).WithTimeout(20 * time.Second).Should(BeNumerically(">", 10))
@@ -330,12 +330,12 @@ func ascending(payloads []string) bool {
 // watchSubscriptionCount follows the broker's $SYS count of subscriptions
 // (mosquitto publishes it every sys_interval, 1 s here) with a client of
 // the spec's own; 0 until the first value arrives.
-func watchSubscriptionCount(b *broker) func() int {
+func watchSubscriptionCount(b *mqtttest.Broker) func() int {
 	var (
 		mu    sync.Mutex
 		count int
 	)
-	opts := paho3.NewClientOptions().AddBroker(b.url("plain")).SetClientID(mqtt.NewClientID()).SetProtocolVersion(4).SetAutoReconnect(false)
+	opts := paho3.NewClientOptions().AddBroker(b.URL("plain")).SetClientID(mqtt.NewClientID()).SetProtocolVersion(4).SetAutoReconnect(false)
 	c := paho3.NewClient(opts)
 	tok := c.Connect()
 	Expect(tok.WaitTimeout(20 * time.Second)).To(BeTrue())

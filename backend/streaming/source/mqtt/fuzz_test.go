@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 )
 
 // instantiate makes a topic that filter matches, filling its wildcards

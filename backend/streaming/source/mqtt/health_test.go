@@ -16,7 +16,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 // fakeBroker accepts connections on a loopback port and serves each with
@@ -156,7 +157,7 @@ var _ = Describe("Health", func() {
 			It("succeeds anonymously, with a password, over TLS with a client certificate, and over websockets", func() {
 				Expect(checkHealth(settings(shared, "plain", v))).To(BeNil())
 				auth := settings(shared, "auth", v)
-				auth.Username, auth.Password = aliceName, alicePassword
+				auth.Username, auth.Password = mqtttest.AliceName, mqtttest.AlicePassword
 				Expect(checkHealth(auth)).To(BeNil())
 				Expect(checkHealth(tlsSettings(shared, "tlsCert", v))).To(BeNil())
 				Expect(checkHealth(tlsSettings(shared, "tlsServer", v))).To(BeNil())
@@ -166,7 +167,7 @@ var _ = Describe("Health", func() {
 
 			It("says not authorized for a wrong password, which is how mosquitto refuses one", func() {
 				s := settings(shared, "auth", v)
-				s.Username, s.Password = aliceName, "wrong-"+alicePassword
+				s.Username, s.Password = mqtttest.AliceName, "wrong-"+mqtttest.AlicePassword
 				ce := checkHealth(s)
 				Expect(ce.Reason).To(Equal(mqtt.ReasonNotAuthorized))
 				Expect(ce.Error()).To(Equal(`not authorized: the broker refused the user "alice": a wrong password, or a user that may not connect`))
@@ -183,7 +184,7 @@ var _ = Describe("Health", func() {
 				if v == mqtt.MQTT5 {
 					answer = []byte{0x20, 0x03, 0x00, 0x86, 0x00} // MQTT 5: reason code 0x86, no properties
 				}
-				s := mqtt.Settings{URI: fakeBroker(answering(answer)), ProtocolVersion: v, Username: aliceName, Password: alicePassword}
+				s := mqtt.Settings{URI: fakeBroker(answering(answer)), ProtocolVersion: v, Username: mqtttest.AliceName, Password: mqtttest.AlicePassword}
 				ce := checkHealth(s)
 				Expect(ce.Reason).To(Equal(mqtt.ReasonBadCredentials))
 				Expect(ce.Error()).To(Equal(`bad credentials: the broker refused the user name "alice" with its password`))
@@ -218,7 +219,7 @@ var _ = Describe("Health", func() {
 
 			It("says TLS when the broker's certificate is not signed by the CA in tlsCACert", func() {
 				s := tlsSettings(shared, "tlsServer", v)
-				s.TLSCACert = mqtt.Secret(shared.pki.otherCAPEM)
+				s.TLSCACert = mqtt.Secret(shared.PKI.OtherCAPEM)
 				ce := checkHealth(s)
 				Expect(ce.Reason).To(Equal(mqtt.ReasonTLS))
 				Expect(ce.Error()).To(Equal("TLS: the broker's certificate is not signed by the CA in tlsCACert"))
@@ -256,12 +257,12 @@ var _ = Describe("Health", func() {
 			})
 
 			It("says TLS when a TLS uri names a plain port, and closed when a plain uri names a TLS port", func() {
-				plain := strings.Replace(shared.url("plain"), "tcp://", "ssl://", 1)
+				plain := strings.Replace(shared.URL("plain"), "tcp://", "ssl://", 1)
 				ce := checkHealth(mqtt.Settings{URI: plain, ProtocolVersion: v})
 				Expect(ce.Reason).To(Equal(mqtt.ReasonTLS))
 				Expect(ce.Error()).To(HavePrefix("TLS: "))
 
-				tlsPort := strings.Replace(shared.url("tlsServer"), "tls://", "tcp://", 1)
+				tlsPort := strings.Replace(shared.URL("tlsServer"), "tls://", "tcp://", 1)
 				ce = checkHealth(mqtt.Settings{URI: tlsPort, ProtocolVersion: v})
 				Expect(ce.Reason).To(Equal(mqtt.ReasonClosed))
 				Expect(ce.Error()).To(Equal("the broker at " + strings.TrimPrefix(tlsPort, "tcp://") + " closed the connection without answering MQTT's CONNECT: is it a TLS port (then use ssl:// or wss://), or an MQTT port at all?"))
@@ -274,7 +275,7 @@ var _ = Describe("Health", func() {
 				Expect(ce.Reason).To(Equal(mqtt.ReasonWebsocket))
 				Expect(ce.Error()).To(Equal("websocket: the broker at " + strings.TrimPrefix(srv.URL, "http://") + " answered the upgrade with HTTP status 404; check the path in uri and that the port serves MQTT over websockets"))
 
-				plain := strings.Replace(shared.url("plain"), "tcp://", "ws://", 1)
+				plain := strings.Replace(shared.URL("plain"), "tcp://", "ws://", 1)
 				ce = checkHealth(mqtt.Settings{URI: plain, ProtocolVersion: v})
 				Expect(ce.Reason).To(Equal(mqtt.ReasonWebsocket))
 				Expect(ce.Error()).To(Equal("websocket: the broker at " + strings.TrimPrefix(plain, "ws://") + " closed the connection during the websocket upgrade: is it a websockets port (a plain MQTT port needs tcp://)?"))
@@ -290,9 +291,9 @@ var _ = Describe("Health", func() {
 })
 
 // tlsSettings trust the specs' CA and present the client certificate.
-func tlsSettings(b *broker, listener string, v mqtt.ProtocolVersion) mqtt.Settings {
+func tlsSettings(b *mqtttest.Broker, listener string, v mqtt.ProtocolVersion) mqtt.Settings {
 	s := settings(b, listener, v)
-	s.TLSAuthWithCACert, s.TLSCACert = true, mqtt.Secret(b.pki.caPEM)
-	s.TLSAuth, s.TLSClientCert, s.TLSClientKey = true, mqtt.Secret(b.pki.clientCertPEM), mqtt.Secret(b.pki.clientKey)
+	s.TLSAuthWithCACert, s.TLSCACert = true, mqtt.Secret(b.PKI.CAPEM)
+	s.TLSAuth, s.TLSClientCert, s.TLSClientKey = true, mqtt.Secret(b.PKI.ClientCertPEM), mqtt.Secret(b.PKI.ClientKeyPEM)
 	return s
 }

@@ -2,10 +2,12 @@ package mqtt_test
 
 import (
 	"context"
+	"net"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 )
 
 // ctxFor is a context that ends after d or with the spec.
@@ -13,6 +15,14 @@ func ctxFor(d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	DeferCleanup(cancel)
 	return ctx
+}
+
+// freePort is a loopback TCP port nothing listens on now.
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // specLogger writes the client's log lines to the spec's timeline, shown

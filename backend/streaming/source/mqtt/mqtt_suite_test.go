@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	paho3 "github.com/eclipse/paho.mqtt.golang"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gleak"
 
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 func TestMQTT(t *testing.T) {
@@ -21,23 +21,44 @@ func TestMQTT(t *testing.T) {
 
 // shared is the broker most specs use; specs that stop a broker start
 // their own.
-var shared *broker
+var shared *mqtttest.Broker
 
 var _ = BeforeSuite(func() {
 	// The specs run against a real broker: a machine without one fails
-	// them, it does not skip them.
-	for _, name := range []string{"mosquitto", "mosquitto_passwd"} {
-		_, err := findBinary(name)
-		Expect(err).NotTo(HaveOccurred(), installHint)
-	}
-	shared = newBroker(listeners{auth: true, tls: true, ws: true})
+	// them, it does not skip them (mqtttest's error says how to install
+	// mosquitto).
+	shared = newBroker(mqtttest.Listeners{Auth: true, TLS: true, WS: true})
 })
 
 var _ = AfterSuite(func() {
 	if shared != nil {
-		shared.stop()
+		shared.Stop()
 	}
 })
+
+// newBroker starts a mosquitto with the listeners l; the caller stops it.
+func newBroker(l mqtttest.Listeners) *mqtttest.Broker {
+	b, err := mqtttest.Start(l)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return b
+}
+
+// kill ends b's mosquitto at once, as a crash would.
+func kill(b *mqtttest.Broker) {
+	ExpectWithOffset(1, b.Kill()).To(Succeed())
+}
+
+// restart starts b's killed mosquitto again on its ports.
+func restart(b *mqtttest.Broker) {
+	ExpectWithOffset(1, b.Restart()).To(Succeed())
+}
+
+// newPKI is a fresh CA, other CA and client certificate.
+func newPKI() *mqtttest.PKI {
+	p, err := mqtttest.NewPKI()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return p
+}
 
 // versions are the protocol versions every client spec runs in.
 var versions = []mqtt.ProtocolVersion{mqtt.MQTT311, mqtt.MQTT5}
@@ -52,8 +73,8 @@ func noLeaks() {
 }
 
 // settings are anonymous settings for the listener of b, in version v.
-func settings(b *broker, listener string, v mqtt.ProtocolVersion) mqtt.Settings {
-	return mqtt.Settings{URI: b.url(listener), ProtocolVersion: v}
+func settings(b *mqtttest.Broker, listener string, v mqtt.ProtocolVersion) mqtt.Settings {
+	return mqtt.Settings{URI: b.URL(listener), ProtocolVersion: v}
 }
 
 // fastOptions reconnect quickly and wait little, for specs.
@@ -98,24 +119,18 @@ func (c *collector) messages() []mqtt.Message {
 
 // publisher is an MQTT 3.1.1 client of the specs' own that publishes to the
 // plain listener of b; the spec disconnects it when it ends.
-type publisher struct{ c paho3.Client }
+type publisher struct{ p *mqtttest.Publisher }
 
-func newPublisher(b *broker) *publisher {
-	opts := paho3.NewClientOptions().AddBroker(b.url("plain")).SetClientID(mqtt.NewClientID()).
-		SetProtocolVersion(4).SetAutoReconnect(false).SetConnectTimeout(10 * time.Second)
-	c := paho3.NewClient(opts)
-	tok := c.Connect()
-	Expect(tok.WaitTimeout(20 * time.Second)).To(BeTrue())
-	Expect(tok.Error()).NotTo(HaveOccurred())
-	DeferCleanup(func() { c.Disconnect(250) })
-	return &publisher{c: c}
+func newPublisher(b *mqtttest.Broker) *publisher {
+	p, err := mqtttest.NewPublisher(b.URL("plain"))
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(p.Close)
+	return &publisher{p: p}
 }
 
 // publish publishes one message and waits until the broker has it.
 func (p *publisher) publish(topic, payload string, qos byte, retain bool) {
-	tok := p.c.Publish(topic, qos, retain, payload)
-	ExpectWithOffset(1, tok.WaitTimeout(20*time.Second)).To(BeTrue())
-	ExpectWithOffset(1, tok.Error()).NotTo(HaveOccurred())
+	ExpectWithOffset(1, p.p.Publish(topic, payload, qos, retain)).To(Succeed())
 }
 
 // numbered are n payloads "prefix-0" … "prefix-(n-1)".

@@ -6,15 +6,16 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 var _ = Describe("Reconnecting", func() {
 	for _, v := range versions {
 		It("resumes by itself when the broker is killed and restarted on its port, with every filter subscribed again, in MQTT "+string(v), func() {
 			noLeaks()
-			b := newBroker(listeners{})
-			DeferCleanup(b.stop)
+			b := newBroker(mqtttest.Listeners{})
+			DeferCleanup(b.Stop)
 			c := dial(settings(b, "plain", v), fastOptions)
 			root := uniqueTopic("restart")
 			filters := []string{root + "/exact", root + "/+/temp", root + "/deep/#"}
@@ -36,13 +37,13 @@ var _ = Describe("Reconnecting", func() {
 				Eventually(got[i].payloads).WithTimeout(20 * time.Second).Should(Equal(before))
 			}
 
-			b.kill()
+			kill(b)
 			Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
 			Eventually(func() error { return c.Health(ctxFor(10 * time.Second)) }).WithTimeout(20 * time.Second).
 				Should(MatchError(ContainSubstring("connection refused")))
 			Expect(c.Stats().Pending).To(Equal(len(filters)))
 
-			b.start()
+			restart(b)
 			Eventually(c.Stats).WithTimeout(60 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))
 			st := c.Stats()
 			Expect(st.Reconnects).To(BeNumerically(">=", 1))
@@ -67,24 +68,24 @@ var _ = Describe("Reconnecting", func() {
 
 	It("keeps subscribing as the broker comes and goes, and a subscriber that arrived meanwhile receives too", func() {
 		noLeaks()
-		b := newBroker(listeners{})
-		DeferCleanup(b.stop)
+		b := newBroker(mqtttest.Listeners{})
+		DeferCleanup(b.Stop)
 		c := dial(settings(b, "plain", mqtt.MQTT5), fastOptions)
 		topic := uniqueTopic("twice")
 		var first, late collector
 		_, err := c.Subscribe(topic, first.handle)
 		Expect(err).NotTo(HaveOccurred())
 		for range 2 {
-			b.kill()
+			kill(b)
 			Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
-			b.start()
+			restart(b)
 			Eventually(c.Stats).WithTimeout(60 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))
 		}
-		b.kill()
+		kill(b)
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
 		_, err = c.Subscribe(topic+"/late", late.handle)
 		Expect(err).NotTo(HaveOccurred())
-		b.start()
+		restart(b)
 		Eventually(c.Stats).WithTimeout(60 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))
 		Expect(c.Stats().Reconnects).To(BeNumerically(">=", 3))
 		p := newPublisher(b)

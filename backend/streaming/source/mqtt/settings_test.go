@@ -9,7 +9,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
-	"github.com/pulse-datasource/pulse/backend/streaming/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 // Secrets distinctive enough that finding them anywhere is a leak.
@@ -25,8 +26,8 @@ var _ = Describe("Settings", func() {
 	})
 
 	It("reads grafana/mqtt-datasource's names and Pulse's own", func() {
-		p := makePKI(GinkgoT().TempDir())
-		secure["tlsCACert"], secure["tlsClientCert"], secure["tlsClientKey"] = p.caPEM, p.clientCertPEM, p.clientKey
+		p := newPKI()
+		secure["tlsCACert"], secure["tlsClientCert"], secure["tlsClientKey"] = p.CAPEM, p.ClientCertPEM, p.ClientKeyPEM
 		s, err := mqtt.ParseSettings([]byte(`{
 			"uri": "ssl://broker.example.com:8883", "username": "grafana", "clientID": "dashboards-1",
 			"tlsSkipVerify": false, "tlsAuth": true, "tlsAuthWithCACert": true,
@@ -37,7 +38,7 @@ var _ = Describe("Settings", func() {
 		Expect(s).To(Equal(mqtt.Settings{
 			URI: "ssl://broker.example.com:8883", Username: "grafana", Password: secretPassword, ClientID: "dashboards-1",
 			ProtocolVersion: mqtt.MQTT5, TLSAuth: true, TLSAuthWithCACert: true,
-			TLSCACert: mqtt.Secret(p.caPEM), TLSClientCert: mqtt.Secret(p.clientCertPEM), TLSClientKey: mqtt.Secret(p.clientKey),
+			TLSCACert: mqtt.Secret(p.CAPEM), TLSClientCert: mqtt.Secret(p.ClientCertPEM), TLSClientKey: mqtt.Secret(p.ClientKeyPEM),
 			AllowedTopics: []string{"sensors/#", "alerts/+"},
 		}))
 	})
@@ -111,8 +112,8 @@ var _ = Describe("Settings", func() {
 	})
 
 	Describe("TLS", func() {
-		var p pki
-		BeforeEach(func() { p = makePKI(GinkgoT().TempDir()) })
+		var p *mqtttest.PKI
+		BeforeEach(func() { p = newPKI() })
 
 		DescribeTable("asks for the PEM blocks its flags name, without quoting them",
 			func(jsonData string, sec map[string]string, want string) {
@@ -136,8 +137,8 @@ var _ = Describe("Settings", func() {
 		)
 
 		It("refuses a client key that is not the certificate's", func() {
-			other := makePKI(GinkgoT().TempDir())
-			_, err := mqtt.ParseSettings([]byte(`{"uri":"tls://b","tlsAuth":true}`), map[string]string{"tlsClientCert": p.clientCertPEM, "tlsClientKey": other.clientKey})
+			other := newPKI()
+			_, err := mqtt.ParseSettings([]byte(`{"uri":"tls://b","tlsAuth":true}`), map[string]string{"tlsClientCert": p.ClientCertPEM, "tlsClientKey": other.ClientKeyPEM})
 			Expect(err).To(MatchError("tlsClientKey: tlsClientCert and tlsClientKey must be a PEM certificate and its PEM private key"))
 			Expect(err.Error()).NotTo(ContainSubstring("PRIVATE KEY"))
 		})
@@ -151,8 +152,8 @@ var _ = Describe("Settings", func() {
 	})
 
 	It("never prints a secret, whatever the verb or encoding", func() {
-		p := makePKI(GinkgoT().TempDir())
-		secure["tlsCACert"], secure["tlsClientCert"], secure["tlsClientKey"] = p.caPEM, p.clientCertPEM, p.clientKey
+		p := newPKI()
+		secure["tlsCACert"], secure["tlsClientCert"], secure["tlsClientKey"] = p.CAPEM, p.ClientCertPEM, p.ClientKeyPEM
 		s, err := mqtt.ParseSettings([]byte(`{"uri":"ssl://b","username":"u","tlsAuth":true,"tlsAuthWithCACert":true}`), secure)
 		Expect(err).NotTo(HaveOccurred())
 		asJSON, err := json.Marshal(s)

@@ -171,3 +171,22 @@ func Allowed(allowedTopics []string, filter string) bool {
 	}
 	return false
 }
+
+// CheckFilter says whether a data source with these settings may subscribe
+// to filter: nil when it may; a *streaming.FieldError for "topic" wrapping
+// streaming.ErrMalformed when filter is not a topic filter Pulse
+// subscribes to (ValidateFilter's rules; no shared subscription, "$share/…",
+// which would split the messages among subscribers), or wrapping
+// ErrNotAllowed when allowedTopics does not cover it.
+func (s Settings) CheckFilter(filter string) error {
+	if err := ValidateFilter(filter); err != nil {
+		return err
+	}
+	if strings.HasPrefix(filter, "$share/") {
+		return &streaming.FieldError{Field: "topic", Reason: "shared subscriptions ($share/…) are not supported: they split the messages among subscribers, and a panel needs every one", Kind: streaming.ErrMalformed}
+	}
+	if !Allowed(s.AllowedTopics, filter) {
+		return &streaming.FieldError{Field: "topic", Reason: streaming.Excerpt(filter) + " is not covered by this data source's allowedTopics", Kind: ErrNotAllowed}
+	}
+	return nil
+}
