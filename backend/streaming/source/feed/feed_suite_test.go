@@ -1,0 +1,18 @@
+package feed_test
+
+import (
+	"flag"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// updateGolden rewrites the golden files instead of comparing with them:
+// go test ./source/feed/ -args -update
+var updateGolden = flag.Bool("update", false, "rewrite golden files")
+
+func TestFeed(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Feed machinery")
+}

@@ -1,0 +1,319 @@
+package feed_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+)
+
+// memUpstream is an Upstream in memory: what a broker would deliver is
+// published by the spec. Each subscription's handler runs on a goroutine
+// of its own, one message at a time, as the contract says.
+type memUpstream struct {
+	mu           sync.Mutex
+	subs         map[*memSub]struct{}
+	retained     map[string]string // series → payload, sent to each new subscription
+	subscribes   int
+	unsubscribes int
+	closed       bool
+	connected    bool
+	reconnects   uint64
+	healthErr    error
+	wg           sync.WaitGroup
+}
+
+type memSub struct {
+	target  string
+	handler func(feed.Message)
+	queue   chan feed.Message
+}
+
+func newMemUpstream() *memUpstream {
+	return &memUpstream{subs: map[*memSub]struct{}{}, retained: map[string]string{}, connected: true}
+}
+
+func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func(), error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil, errors.New("closed")
+	}
+	if strings.Contains(target, "refuse") {
+		return nil, errors.New("the broker refused the subscription: not authorized")
+	}
+	s := &memSub{target: target, handler: handler, queue: make(chan feed.Message, 1<<16)}
+	u.subs[s] = struct{}{}
+	u.subscribes++
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		for m := range s.queue {
+			s.handler(m)
+		}
+	}()
+	for series, payload := range u.retained {
+		if matches(target, series) {
+			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now()}
+		}
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			delete(u.subs, s)
+			u.unsubscribes++
+			close(s.queue)
+		})
+	}, nil
+}
+
+func (u *memUpstream) Health(context.Context) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.healthErr
+}
+
+func (u *memUpstream) Stats() feed.UpstreamStats {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return feed.UpstreamStats{Connected: u.connected, Reconnects: u.reconnects}
+}
+
+func (u *memUpstream) Close() {
+	u.mu.Lock()
+	u.closed = true
+	u.mu.Unlock()
+	u.wg.Wait()
+}
+
+// publish delivers payload on series to every subscription matching it,
+// with the given arrival time (now when zero).
+func (u *memUpstream) publishAt(series, payload string, arrival time.Time) {
+	if arrival.IsZero() {
+		arrival = time.Now()
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for s := range u.subs {
+		if matches(s.target, series) {
+			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: arrival}
+		}
+	}
+}
+
+func (u *memUpstream) publish(series, payload string) { u.publishAt(series, payload, time.Time{}) }
+
+// live is how many subscriptions are open.
+func (u *memUpstream) live() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.subs)
+}
+
+// matches is MQTT's topic matching, enough for the specs.
+func matches(filter, topic string) bool {
+	f, t := strings.Split(filter, "/"), strings.Split(topic, "/")
+	for i, level := range f {
+		if level == "#" {
+			return true
+		}
+		if i >= len(t) || (level != "+" && level != t[i]) {
+			return false
+		}
+	}
+	return len(f) == len(t)
+}
+
+// specOptions are a feed's options as the MQTT source sets them, with a
+// Check that refuses filters under "secret/" and malformed ones with "!".
+func specOptions(s feed.Settings, m *streaming.Metrics) feed.Options {
+	return feed.Options{
+		Name:   "mqtt",
+		Target: "topic",
+		Label:  "topic",
+		Check: func(target string) error {
+			switch {
+			case strings.Contains(target, "!"):
+				return &streaming.FieldError{Field: "topic", Reason: "not a topic filter", Kind: streaming.ErrMalformed}
+			case strings.HasPrefix(target, "secret/"):
+				return &streaming.FieldError{Field: "topic", Reason: "not covered by allowedTopics", Kind: streaming.ErrOutOfBounds}
+			}
+			return nil
+		},
+		Wildcard:         func(t string) bool { return strings.ContainsAny(t, "+#") },
+		Settings:         s,
+		Metrics:          m,
+		FirstMessageWait: 200 * time.Millisecond,
+		SweepEvery:       20 * time.Millisecond,
+	}
+}
+
+// newFeed makes a feed over a new memUpstream; its taps linger an hour
+// unless s sets a linger.
+func newFeed(s feed.Settings) (*feed.Feed, *memUpstream, *streaming.Metrics) {
+	if s.Linger == 0 {
+		s.Linger = time.Hour
+	}
+	m, err := streaming.NewMetrics(prometheus.NewRegistry())
+	Expect(err).NotTo(HaveOccurred())
+	up := newMemUpstream()
+	f := feed.New(source.Settings{UID: "uid-of-the-spec"}, up, specOptions(s, m))
+	return f, up, m
+}
+
+// query is a query's JSON.
+func query(fields map[string]any) []byte {
+	raw, err := json.Marshal(fields)
+	Expect(err).NotTo(HaveOccurred())
+	return raw
+}
+
+// recorder is a PacketSender that keeps every packet, and can be stalled.
+type recorder struct {
+	mu      sync.Mutex
+	packets [][]byte
+	gate    chan struct{} // when set, each send waits for a receive on it... or for it to be closed
+}
+
+func (r *recorder) SendBytes(p []byte) error {
+	r.mu.Lock()
+	gate := r.gate
+	r.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.packets = append(r.packets, bytes.Clone(p))
+	return nil
+}
+
+// stall makes sends wait until the returned function is called.
+func (r *recorder) stall() (release func()) {
+	gate := make(chan struct{})
+	r.mu.Lock()
+	r.gate = gate
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		r.gate = nil
+		r.mu.Unlock()
+		close(gate)
+	}
+}
+
+// frames decodes the packets as Grafana's frontend does: a packet with a
+// schema replaces the schema, a data-only packet must have as many fields
+// as the last schema ("push message mismatch" otherwise).
+func (r *recorder) frames() []*data.Frame {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*data.Frame
+	var schema json.RawMessage
+	for i, p := range r.packets {
+		var msg struct {
+			Schema json.RawMessage `json:"schema"`
+			Data   struct {
+				Values []json.RawMessage `json:"values"`
+			} `json:"data"`
+		}
+		Expect(json.Unmarshal(p, &msg)).To(Succeed())
+		if msg.Schema != nil {
+			schema = msg.Schema
+		}
+		Expect(schema).NotTo(BeNil(), "packet %d has data before any schema", i)
+		var s struct {
+			Fields []json.RawMessage `json:"fields"`
+		}
+		Expect(json.Unmarshal(schema, &s)).To(Succeed())
+		Expect(msg.Data.Values).To(HaveLen(len(s.Fields)), "packet %d: push message mismatch", i)
+		var whole struct {
+			Data json.RawMessage `json:"data"`
+		}
+		Expect(json.Unmarshal(p, &whole)).To(Succeed())
+		// The SDK reads the schema first, then the data.
+		f := &data.Frame{}
+		Expect(json.Unmarshal([]byte(`{"schema":`+string(schema)+`,"data":`+string(whole.Data)+`}`), f)).To(Succeed())
+		out = append(out, f)
+	}
+	return out
+}
+
+// values lists, over every packet, the non-null values of the field named
+// name (labels ignored), as text.
+func (r *recorder) values(name string) []string {
+	var out []string
+	for _, f := range r.frames() {
+		for _, field := range f.Fields {
+			if field.Name != name {
+				continue
+			}
+			for i := range field.Len() {
+				if v, ok := field.ConcreteAt(i); ok {
+					out = append(out, fmt.Sprint(v))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// count is how many packets were sent.
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.packets)
+}
+
+// runStream admits a viewer of path, as Grafana does first, then runs the
+// channel's stream into a new recorder until the spec ends: the stream
+// sends every row after the viewer's.
+func runStream(f *feed.Feed, path string) (*recorder, <-chan error) {
+	GinkgoHelper()
+	_, err := f.Admit(path, time.Now())
+	Expect(err).NotTo(HaveOccurred())
+	return restartStream(f, path)
+}
+
+// restartStream runs the channel's stream into a new recorder until the
+// spec ends, without admitting a viewer first: as Grafana restarts a
+// stream that failed.
+func restartStream(f *feed.Feed, path string) (*recorder, <-chan error) {
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Stream(ctx, path, rec) }()
+	DeferCleanup(func() {
+		cancel()
+		Eventually(done).WithTimeout(10 * time.Second).Should(Receive())
+	})
+	return rec, done
+}
+
+// numbers is the values of a frame's field as text, nulls as "null".
+func numbers(f *data.Field) []string {
+	out := make([]string, f.Len())
+	for i := range out {
+		if v, ok := f.ConcreteAt(i); ok {
+			out[i] = fmt.Sprint(v)
+		} else {
+			out[i] = "null"
+		}
+	}
+	return out
+}

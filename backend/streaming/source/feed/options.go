@@ -1,0 +1,88 @@
+package feed
+
+import (
+	"time"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// DefaultFirstMessageWait is Options.FirstMessageWait's default.
+const DefaultFirstMessageWait = 250 * time.Millisecond
+
+// Options describe a push source to the Feed that serves it.
+type Options struct {
+	// Name is the source's name in jsonData.source ("mqtt"); channel
+	// paths start with it, and metrics are labelled with it.
+	Name string
+	// Target is the query field that names what to subscribe to: "topic"
+	// for MQTT.
+	Target string
+	// Label is the name of the label that carries a series' concrete
+	// target: "topic" for MQTT.
+	Label string
+	// Check says whether a target may be subscribed to: nil when it may;
+	// an error wrapping streaming.ErrMalformed when it is not a target at
+	// all (a channel path holding it is one Pulse never writes, NotFound);
+	// any other error when the settings do not allow it (PermissionDenied).
+	// Its error names the query field Target.
+	Check func(target string) error
+	// Wildcard reports whether a target matches more than one concrete
+	// target (an MQTT filter with + or #): its fields' names then carry
+	// the series.
+	Wildcard func(target string) bool
+	// Describe, when set, is the first sentence of a healthy CheckHealth.
+	Describe func() string
+	// Settings are the history and limits of the data source.
+	Settings Settings
+	// Metrics count what the feed and its streams do; nil counts nothing.
+	Metrics *streaming.Metrics
+	// Slots cap the streams of every data source of the process; nil sets
+	// no cap across data sources.
+	Slots *streaming.StreamSlots
+	// Logger hears about undecodable payloads (at most one line per tap
+	// every LogEvery), subscriptions and streams; nil logs nothing.
+	Logger Logger
+	// FirstMessageWait is how long a QueryData that subscribes to a target
+	// first waits for its first messages (a broker sends retained messages
+	// at once). Zero means DefaultFirstMessageWait (250 ms).
+	FirstMessageWait time.Duration
+	// SweepEvery is how often lingering taps are closed and the gauges
+	// updated. Zero means a second.
+	SweepEvery time.Duration
+}
+
+// LogEvery is how often at most a tap logs payloads it could not decode.
+const LogEvery = 10 * time.Second
+
+func (o Options) withDefaults() Options {
+	o.Settings = o.Settings.withDefaults()
+	if o.FirstMessageWait <= 0 {
+		o.FirstMessageWait = DefaultFirstMessageWait
+	}
+	if o.SweepEvery <= 0 {
+		o.SweepEvery = time.Second
+	}
+	if o.Wildcard == nil {
+		o.Wildcard = func(string) bool { return false }
+	}
+	if o.Check == nil {
+		o.Check = func(string) error { return nil }
+	}
+	if o.Logger == nil {
+		o.Logger = nopLogger{}
+	}
+	return o
+}
+
+// Logger is what a Feed logs through; the SDK's log.Logger is one.
+type Logger interface {
+	Debug(msg string, args ...any)
+	Info(msg string, args ...any)
+	Warn(msg string, args ...any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(string, ...any) {}
+func (nopLogger) Info(string, ...any)  {}
+func (nopLogger) Warn(string, ...any)  {}

@@ -1,0 +1,101 @@
+package feed
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/history"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+)
+
+// query is one feed query of a QueryData request: the rows its tap keeps
+// within the time range.
+type query struct {
+	feed    *Feed
+	q       Query
+	r       source.Range
+	unknown []string
+	path    string
+	tap     *tap
+	fresh   bool // the query made the tap: wait for its first messages
+	entries []history.Entry
+	read    bool
+}
+
+// rows reads the tap's rows within the time range, once, sorted by time
+// (stably: rows of one time keep the order they came in): the newest
+// maxDataPoints of them (streaming.DefaultMaxPoints when the panel gives
+// none).
+func (q *query) rows() []history.Entry {
+	if !q.read {
+		q.read = true
+		q.entries = q.tap.ring.Range(q.r.From, q.r.To)
+		slices.SortStableFunc(q.entries, func(a, b history.Entry) int { return a.Row.Time.Compare(b.Row.Time) })
+		limit := q.r.MaxPoints
+		if limit <= 0 {
+			limit = streaming.DefaultMaxPoints
+		}
+		if int64(len(q.entries)) > limit {
+			q.entries = q.entries[int64(len(q.entries))-limit:]
+		}
+	}
+	return q.entries
+}
+
+// Points counts the values of the rows within the range when planned: rows
+// times value fields.
+func (q *query) Points() int64 { return int64(len(q.rows())) * int64(max(1, q.tap.columns())) }
+
+// Frames returns the rows within the range: one wide frame when streaming
+// (the channel's layout, so that the stream continues it), one frame per
+// series otherwise. A query that subscribed first waits, at most
+// Options.FirstMessageWait or until ctx ends, for the first messages
+// (retained ones).
+func (q *query) Frames(ctx context.Context) (data.Frames, error) {
+	q.feed.touch(q.tap)
+	if q.fresh {
+		timer := time.NewTimer(q.feed.opts.FirstMessageWait)
+		select {
+		case <-q.tap.first:
+			// Retained messages come in a burst: give the rest of it a moment.
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+			case <-time.After(q.feed.opts.FirstMessageWait / 5):
+			}
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		timer.Stop()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		q.read = false
+	}
+	entries := q.rows()
+	if q.q.WithStreaming {
+		f, _ := q.tap.wideFrame(entries, 0)
+		return data.Frames{f}, nil
+	}
+	frames := q.tap.seriesFrames(entries)
+	if len(frames) == 0 {
+		// No rows yet: an empty frame says so, with the query's fields.
+		frames = data.Frames{data.NewFrame(q.q.Target, data.NewField(streaming.TimeField, nil, []time.Time{}))}
+	}
+	return frames, nil
+}
+
+// Path is the channel path when the query streams.
+func (q *query) Path() string { return q.path }
+
+// Notices warn about ignored fields.
+func (q *query) Notices() []data.Notice {
+	if len(q.unknown) == 0 {
+		return nil
+	}
+	return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: source.UnknownFieldsNotice(q.unknown)}}
+}

@@ -1,0 +1,109 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
+
+// maxRowsPerFrame bounds the rows of one frame besides its bytes.
+const maxRowsPerFrame = 1000
+
+// stream sends one channel's rows from its tap's ring.
+type stream struct {
+	feed   *Feed
+	tap    *tap
+	path   string
+	sender streaming.PacketSender
+	flush  time.Duration
+
+	encoder  streaming.Encoder
+	lastSent time.Time
+	frames   int64
+	rows     int64
+	bytes    int64
+	skipped  uint64
+}
+
+// run sends the rows from sequence number next on until ctx ends, and then
+// returns ctx's error; it returns early only with a send error. A row
+// goes out at once unless a frame went out less than a flush window ago:
+// then it waits for the window to end and goes with every row added by
+// then, or earlier if those fill a frame.
+func (s *stream) run(ctx context.Context, next uint64) error {
+	wake, stop := s.tap.listen()
+	defer stop()
+	m := s.feed.opts.Metrics
+	if m != nil {
+		m.ActiveStreams.Inc()
+		defer m.ActiveStreams.Dec()
+	}
+	logger := s.feed.opts.Logger
+	logger.Debug("Stream started", "channel", streaming.Excerpt(s.path))
+	defer func() {
+		logger.Debug("Stream ended", "channel", streaming.Excerpt(s.path), "frames", s.frames, "rows", s.rows, "bytes", s.bytes, "skipped", s.skipped)
+	}()
+	var window *time.Timer
+	defer func() {
+		if window != nil {
+			window.Stop()
+		}
+	}()
+	for {
+		entries, after, skipped := s.tap.ring.Since(next, maxRowsPerFrame)
+		if skipped > 0 {
+			s.skipped += skipped
+			if m != nil {
+				m.RowsDropped.Add(float64(skipped))
+			}
+		}
+		if len(entries) == 0 {
+			next = after
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-wake:
+			}
+			continue
+		}
+		if wait := s.flush - time.Since(s.lastSent); wait > 0 && len(entries) < maxRowsPerFrame {
+			if window == nil {
+				window = time.NewTimer(wait)
+			} else {
+				window.Reset(wait)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-window.C:
+			}
+			// Read again from the same place: more rows came meanwhile.
+			next = after - uint64(len(entries))
+			continue
+		}
+		start := time.Now()
+		frame, n := s.tap.wideFrame(entries, streaming.DefaultMaxFrameBytes)
+		packet, _, err := s.encoder.Encode(frame)
+		if err != nil {
+			return err
+		}
+		encoded := time.Since(start)
+		if err := s.sender.SendBytes(packet); err != nil {
+			return fmt.Errorf("sending frame: %w", err)
+		}
+		s.lastSent = time.Now()
+		next = after - uint64(len(entries)) + uint64(n)
+		s.feed.sent(s.path, next)
+		s.frames++
+		s.rows += int64(n)
+		s.bytes += int64(len(packet))
+		if m != nil {
+			m.EncodeSeconds.Observe(encoded.Seconds())
+			m.Frames.Inc()
+			m.Rows.Add(float64(n))
+			m.Bytes.Add(float64(len(packet)))
+		}
+	}
+}

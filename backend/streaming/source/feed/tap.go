@@ -1,0 +1,173 @@
+package feed
+
+import (
+	"sync"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/history"
+	"github.com/pulse-datasource/pulse/backend/streaming/jsonframe"
+)
+
+// tapKey names a tap: a target read one way.
+type tapKey struct {
+	target, timeField string
+	fields            string // the selected paths joined by NUL
+}
+
+// tap is one subscription on the Upstream, its decoder, its history and
+// its frames' layout. Messages come in on the Upstream's handler
+// goroutine; streams and queries read the ring and, under mu, the layout.
+type tap struct {
+	key     tapKey
+	decoder *jsonframe.Decoder // the handler goroutine's only
+	ring    *history.Ring
+	label   string // the feed's Options.Label, for log lines
+
+	mu     sync.RWMutex // guards layout
+	layout layout
+
+	lmu       sync.Mutex
+	listeners map[chan struct{}]struct{}
+	first     chan struct{} // closed at the first rows
+	gotFirst  bool
+
+	// Counted on the handler goroutine, read under lmu.
+	decodeErrors int64
+	lastLog      time.Time
+	unlogged     int64
+
+	messages, decodeErrorsMetric prometheus.Counter
+	logger                       Logger
+
+	// Guarded by the Feed's mu.
+	unsubscribe func()
+	streams     int
+	lastUsed    time.Time
+}
+
+// newTap makes a tap of q, not yet subscribed.
+func (f *Feed) newTap(q Query, now time.Time) (*tap, error) {
+	dec, err := jsonframe.NewDecoder(q.decoderOptions())
+	if err != nil {
+		return nil, err
+	}
+	s := f.opts.Settings
+	t := &tap{
+		key:       q.key(),
+		decoder:   dec,
+		ring:      history.NewRing(history.Options{MaxRows: s.HistoryMaxRows, MaxBytes: s.HistoryMaxBytes}),
+		label:     f.opts.Label,
+		layout:    newLayout(f.opts.Label, f.opts.Wildcard(q.Target), dec.Options().MaxFields),
+		listeners: map[chan struct{}]struct{}{},
+		first:     make(chan struct{}),
+		logger:    f.opts.Logger,
+		lastUsed:  now,
+	}
+	if m := f.opts.Metrics; m != nil {
+		t.messages = m.FeedMessages.WithLabelValues(f.opts.Name)
+		t.decodeErrorsMetric = m.FeedDecodeErrors.WithLabelValues(f.opts.Name)
+	}
+	return t, nil
+}
+
+// handle decodes one message, observes its rows into the layout, keeps
+// them in the ring and wakes the streams. It runs on the Upstream's
+// handler goroutine, one message at a time.
+func (t *tap) handle(m Message) {
+	if t.messages != nil {
+		t.messages.Inc()
+	}
+	rows, err := t.decoder.Decode(m.Payload, m.Arrival)
+	if err != nil {
+		t.undecodable(m, err)
+		return
+	}
+	if len(rows) == 0 {
+		return
+	}
+	// The layout covers a row before any reader can find the row.
+	t.mu.Lock()
+	t.layout.observe(m.Series, rows)
+	t.mu.Unlock()
+	t.ring.Add(m.Series, rows...)
+	t.wake()
+}
+
+// undecodable counts a payload that is not JSON (or too large, or nested
+// too deeply) and logs it, at most once per LogEvery with the count of
+// those not logged.
+func (t *tap) undecodable(m Message, err error) {
+	if t.decodeErrorsMetric != nil {
+		t.decodeErrorsMetric.Inc()
+	}
+	t.lmu.Lock()
+	t.decodeErrors++
+	now := time.Now()
+	if !t.lastLog.IsZero() && now.Sub(t.lastLog) < LogEvery {
+		t.unlogged++
+		t.lmu.Unlock()
+		return
+	}
+	skipped := t.unlogged
+	t.lastLog, t.unlogged = now, 0
+	t.lmu.Unlock()
+	t.logger.Warn("Skipped a payload that is not readable JSON", t.label, streaming.Excerpt(m.Series),
+		"error", err, "bytes", len(m.Payload), "alsoSkippedSinceLastLine", skipped)
+}
+
+// wake tells every listener that rows were added, and the first waiter
+// that there are rows.
+func (t *tap) wake() {
+	t.lmu.Lock()
+	defer t.lmu.Unlock()
+	if !t.gotFirst {
+		t.gotFirst = true
+		close(t.first)
+	}
+	for c := range t.listeners {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// listen returns a channel that receives a value (coalesced) whenever rows
+// were added, and the function that stops it.
+func (t *tap) listen() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	t.lmu.Lock()
+	t.listeners[c] = struct{}{}
+	t.lmu.Unlock()
+	return c, func() {
+		t.lmu.Lock()
+		delete(t.listeners, c)
+		t.lmu.Unlock()
+	}
+}
+
+// wideFrame builds a streaming frame of entries under the layout's lock.
+func (t *tap) wideFrame(entries []history.Entry, maxBytes int) (*data.Frame, int) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.layout.wideFrame(entries, maxBytes)
+}
+
+// seriesFrames builds QueryData's per-series frames under the layout's
+// lock.
+func (t *tap) seriesFrames(entries []history.Entry) data.Frames {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.layout.seriesFrames(entries)
+}
+
+// columns is how many value fields the layout has.
+func (t *tap) columns() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.layout.columns)
+}
