@@ -37,6 +37,12 @@ type Metrics struct {
 	// FeedDecodeErrors counts the payloads that could not be read as JSON
 	// (or were too large or too deep), by source.
 	FeedDecodeErrors *prometheus.CounterVec
+	// FeedDropped counts the messages a feed's connection dropped because a
+	// tap fell behind (its queue was full), by source.
+	FeedDropped *prometheus.CounterVec
+	// FeedFieldsDropped counts the values dropped because their channel
+	// already had as many fields as it may, by source.
+	FeedFieldsDropped *prometheus.CounterVec
 	// FeedReconnects counts the connections to a feed made after the
 	// first, by source.
 	FeedReconnects *prometheus.CounterVec
@@ -98,6 +104,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Messages received from feeds (MQTT, …), by source."}, []string{"source"}),
 		FeedDecodeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "decode_errors_total",
 			Help: "Feed payloads that could not be read as JSON, or were too large or nested too deeply, by source."}, []string{"source"}),
+		FeedDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "messages_dropped_total",
+			Help: "Feed messages dropped because a subscriber fell behind its queue, by source."}, []string{"source"}),
+		FeedFieldsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "fields_dropped_total",
+			Help: "Feed values dropped because their channel already had as many fields as it may, by source."}, []string{"source"}),
 		FeedReconnects: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: "feed", Name: "reconnects_total",
 			Help: "Connections to feeds made after a data source's first one, by source."}, []string{"source"}),
 		FeedConnected: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: "feed", Name: "connected",
@@ -118,6 +128,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		register(reg, &m.QueriesRefused),
 		register(reg, &m.FeedMessages),
 		register(reg, &m.FeedDecodeErrors),
+		register(reg, &m.FeedDropped),
+		register(reg, &m.FeedFieldsDropped),
 		register(reg, &m.FeedReconnects),
 		register(reg, &m.FeedConnected),
 		register(reg, &m.HistoryRows),

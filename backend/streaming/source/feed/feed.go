@@ -109,6 +109,12 @@ func (f *Feed) Admit(path string, now time.Time) (*data.Frame, error) {
 	entries, next := t.ring.Tail(streaming.InitialRows)
 	frame, _ := t.wideFrame(entries, 0)
 	f.mu.Lock()
+	// Viewers admitted before this one and not yet streamed to may have
+	// older rows: a stream starts after the oldest of them, so that none
+	// misses a row (a later viewer may get some twice).
+	if h, ok := f.handed[path]; ok && now.Sub(h.at) <= streaming.MaxHandoffAge && h.next < next {
+		next = h.next
+	}
 	f.handed[path] = handoff{next: next, at: now}
 	f.mu.Unlock()
 	return frame, nil
@@ -254,6 +260,7 @@ func (f *Feed) gauges() {
 	st := f.up.Stats()
 	f.mu.Lock()
 	reconnects := st.Reconnects - min(f.upStats.Reconnects, st.Reconnects)
+	dropped := st.Dropped - min(f.upStats.Dropped, st.Dropped)
 	f.upStats = st
 	var rows, bytes int64
 	for _, t := range f.taps {
@@ -267,6 +274,7 @@ func (f *Feed) gauges() {
 		return
 	}
 	m.FeedReconnects.WithLabelValues(f.opts.Name).Add(float64(reconnects))
+	m.FeedDropped.WithLabelValues(f.opts.Name).Add(float64(dropped))
 	connected := 0.0
 	if st.Connected {
 		connected = 1
@@ -291,7 +299,7 @@ func (f *Feed) CheckHealth(ctx context.Context) (string, error) {
 	}
 	s := f.opts.Settings
 	return fmt.Sprintf("%s Following %d %s(s) now; each keeps up to %d rows (%s) for %s after its last viewer, and up to %d streams run at once.",
-		msg, taps, f.opts.Target, s.HistoryMaxRows, formatBytes(s.HistoryMaxBytes), s.Linger, s.MaxStreams), nil
+		msg, taps, f.opts.Target, s.HistoryMaxRows, formatBytes(s.HistoryMaxBytes), formatDuration(s.Linger), s.MaxStreams), nil
 }
 
 // Close unsubscribes every tap, closes the Upstream and frees the data
@@ -338,4 +346,14 @@ func formatBytes(n int64) string {
 		}
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// formatDuration writes a linger in whole minutes or seconds.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	default:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
 }

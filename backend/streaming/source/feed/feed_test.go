@@ -15,6 +15,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 )
 
 // lastHour is the time range of a query for the last hour.
@@ -69,7 +70,7 @@ var _ = Describe("Queries", func() {
 		Expect(fr).To(HaveLen(1))
 		Expect(fr[0].Fields[1].Name).To(Equal("temp"))
 		Expect(fr[0].Fields[1].Labels).To(Equal(data.Labels{"topic": "plant/boiler"}))
-		Expect(numbers(fr[0].Fields[1])).To(Equal([]string{"71.5"}))
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"71.5"}))
 		Expect(up.live()).To(Equal(1))
 
 		// Nobody streams it, yet the next evaluation sees what came since.
@@ -77,7 +78,7 @@ var _ = Describe("Queries", func() {
 		up.publish("plant/pump", `{"rpm": 1450, "on": true}`)
 		Eventually(func() int { return len(frames(f, map[string]any{"topic": "plant/+"}, lastHour())) }).Should(Equal(2))
 		fr = frames(f, map[string]any{"topic": "plant/+"}, lastHour())
-		Expect(numbers(fr[0].Fields[1])).To(Equal([]string{"71.5", "72"}))
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"71.5", "72"}))
 		Expect(fr[1].Name).To(Equal("plant/pump"))
 		Expect(fr[1].Fields[1].Labels).To(Equal(data.Labels{"topic": "plant/pump"}))
 		Expect(up.subscribes).To(Equal(1), "one subscription serves every query of the tap")
@@ -104,11 +105,11 @@ var _ = Describe("Queries", func() {
 		up.publish("t", fmt.Sprintf(`{"ts": %d, "v": 99}`, base.Add(-2*time.Hour).UnixMilli())) // before the range
 		Eventually(func() int { return frames(f, map[string]any{"topic": "t", "timeField": "ts"}, lastHour())[0].Rows() }).Should(Equal(5))
 		fr := frames(f, map[string]any{"topic": "t", "timeField": "ts"}, lastHour())
-		Expect(numbers(fr[0].Fields[1])).To(Equal([]string{"0", "1", "2", "3", "4"}))
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"0", "1", "2", "3", "4"}))
 		r := lastHour()
 		r.MaxPoints = 2
 		fr = frames(f, map[string]any{"topic": "t", "timeField": "ts"}, r)
-		Expect(numbers(fr[0].Fields[1])).To(Equal([]string{"3", "4"}), "the newest two")
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"3", "4"}), "the newest two")
 	})
 
 	It("count the points a query returns: rows times value fields", func() {
@@ -152,7 +153,7 @@ var _ = Describe("Streams", func() {
 		initial, err := f.Admit(path, time.Now())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(initial.Rows()).To(Equal(streaming.InitialRows))
-		Expect(numbers(initial.Fields[1])[0]).To(Equal("50"))
+		Expect(feedtest.Text(initial.Fields[1])[0]).To(Equal("50"))
 		up.publish("t", `{"n": 150}`) // between the admission and the stream's start
 		rec, _ := runStream(f, path)
 		for i := 151; i < 400; i++ {
@@ -162,7 +163,7 @@ var _ = Describe("Streams", func() {
 		for i := 150; i < 400; i++ {
 			want = append(want, fmt.Sprint(i))
 		}
-		Eventually(func() []string { return rec.values("n") }).WithTimeout(10 * time.Second).Should(Equal(want))
+		Eventually(func() []string { return rec.Values("n") }).WithTimeout(10 * time.Second).Should(Equal(want))
 	})
 
 	It("make every topic of a wildcard its own series, and resend the schema when a topic or field appears", func() {
@@ -173,23 +174,22 @@ var _ = Describe("Streams", func() {
 		Expect(err).NotTo(HaveOccurred())
 		rec, _ := runStream(f, path)
 		up.publish("room/kitchen", `{"temp": 21.5}`)
-		Eventually(rec.count).Should(Equal(1))
+		Eventually(rec.Count).Should(Equal(1))
 		up.publish("room/kitchen", `{"temp": 21.6}`)
-		Eventually(rec.count).Should(Equal(2))
+		Eventually(rec.Count).Should(Equal(2))
 		up.publish("room/hall", `{"temp": 19}`)
-		Eventually(rec.count).Should(Equal(3))
+		Eventually(rec.Count).Should(Equal(3))
 		up.publish("room/hall", `{"temp": 19.1, "humidity": 40}`)
-		Eventually(rec.count).Should(Equal(4))
+		Eventually(rec.Count).Should(Equal(4))
 		up.publish("room/kitchen", `{"temp": 21.7}`)
-		Eventually(rec.count).Should(Equal(5))
+		Eventually(rec.Count).Should(Equal(5))
 
-		fr := rec.frames() // checks that no data-only packet mismatches its schema
-		rec.mu.Lock()
+		fr, err := rec.Frames() // fails when a data-only packet mismatches its schema
+		Expect(err).NotTo(HaveOccurred())
 		withSchema := []bool{}
-		for _, p := range rec.packets {
+		for _, p := range rec.Packets() {
 			withSchema = append(withSchema, strings.Contains(string(p), `"schema"`))
 		}
-		rec.mu.Unlock()
 		Expect(withSchema).To(Equal([]bool{true, false, true, true, false}))
 		last := fr[len(fr)-1]
 		var names []string
@@ -199,8 +199,8 @@ var _ = Describe("Streams", func() {
 		Expect(names).To(Equal([]string{"time", "temp room/kitchen", "temp room/hall", "humidity room/hall"}))
 		Expect(last.Fields[2].Labels).To(Equal(data.Labels{"topic": "room/hall"}))
 		Expect(last.Fields[2].Config.DisplayNameFromDS).To(Equal("temp room/hall"))
-		Expect(numbers(last.Fields[1])).To(Equal([]string{"21.7"}))
-		Expect(numbers(last.Fields[2])).To(Equal([]string{"null"}))
+		Expect(feedtest.Text(last.Fields[1])).To(Equal([]string{"21.7"}))
+		Expect(feedtest.Text(last.Fields[2])).To(Equal([]string{"null"}))
 	})
 
 	It("turn a field whose type changes into a string field, resending the schema, and drop no row", func() {
@@ -209,12 +209,13 @@ var _ = Describe("Streams", func() {
 		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 10})
 		rec, _ := runStream(f, path)
 		up.publish("t", `{"state": 1}`)
-		Eventually(rec.count).Should(Equal(1))
+		Eventually(rec.Count).Should(Equal(1))
 		up.publish("t", `{"state": "open"}`)
-		Eventually(rec.count).Should(Equal(2))
-		fr := rec.frames()
+		Eventually(rec.Count).Should(Equal(2))
+		fr, err := rec.Frames()
+		Expect(err).NotTo(HaveOccurred())
 		Expect(fr[1].Fields[1].Type()).To(Equal(data.FieldTypeNullableString))
-		Expect(rec.values("state")).To(Equal([]string{"1", "open"}))
+		Expect(rec.Values("state")).To(Equal([]string{"1", "open"}))
 	})
 
 	It("batch rows by the flush window, and send a row after a quiet window at once", func() {
@@ -223,13 +224,13 @@ var _ = Describe("Streams", func() {
 		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 1000})
 		rec, _ := runStream(f, path)
 		up.publish("t", `{"n": 0}`)
-		Eventually(rec.count).WithTimeout(900*time.Millisecond).Should(Equal(1), "the first row goes at once")
+		Eventually(rec.Count).WithTimeout(900*time.Millisecond).Should(Equal(1), "the first row goes at once")
 		for i := 1; i <= 50; i++ {
 			up.publish("t", fmt.Sprintf(`{"n": %d}`, i))
 		}
-		Eventually(rec.count).WithTimeout(5 * time.Second).Should(Equal(2))
-		Consistently(rec.count).WithTimeout(1200*time.Millisecond).Should(Equal(2), "the 50 rows went in one frame")
-		Expect(rec.values("n")).To(HaveLen(51))
+		Eventually(rec.Count).WithTimeout(5 * time.Second).Should(Equal(2))
+		Consistently(rec.Count).WithTimeout(1200*time.Millisecond).Should(Equal(2), "the 50 rows went in one frame")
+		Expect(rec.Values("n")).To(HaveLen(51))
 	})
 
 	It("hold no buffer for a stalled receiver: rows evicted before it reads them are skipped and counted", func() {
@@ -239,13 +240,13 @@ var _ = Describe("Streams", func() {
 		rec, _ := runStream(f, path)
 		Eventually(func() []string {
 			up.publish("t", `{"n": 0}`)
-			return rec.values("n")
+			return rec.Values("n")
 		}).WithTimeout(5 * time.Second).ShouldNot(BeEmpty())
-		sent := len(rec.values("n"))
+		sent := len(rec.Values("n"))
 		counted := func() float64 { return testutil.ToFloat64(m.FeedMessages.WithLabelValues("mqtt")) }
 		Eventually(counted).Should(BeNumerically(">=", sent))
 		before := counted()
-		release := rec.stall()
+		release := rec.Stall()
 		up.publish("t", `{"n": 1}`) // the stream waits in the send of this one
 		time.Sleep(100 * time.Millisecond)
 		for i := 2; i <= 5000; i++ {
@@ -256,12 +257,16 @@ var _ = Describe("Streams", func() {
 		Expect(testutil.ToFloat64(m.HistoryRows.WithLabelValues("mqtt", "uid-of-the-spec"))).To(BeNumerically("<=", 100))
 		release()
 		Eventually(func() []string {
-			v := rec.values("n")
+			v := rec.Values("n")
 			return v[max(0, len(v)-1):]
 		}).WithTimeout(10 * time.Second).Should(Equal([]string{"5000"}))
-		got := rec.values("n")
-		Expect(len(got)).To(BeNumerically("<=", int(before)+1+100), "the rows before the stall, the one stalled, then at most the ring's rows: %v", got)
-		Expect(got[len(got)-100:][0]).To(Equal("4901"), "the ring's newest 100 rows, none missing")
+		got := rec.Values("n")
+		want := make([]string, 0, 100)
+		for i := 4901; i <= 5000; i++ {
+			want = append(want, fmt.Sprint(i))
+		}
+		Expect(got[len(got)-100:]).To(Equal(want), "the ring's newest 100 rows, none missing")
+		Expect(got[:len(got)-100]).To(HaveEach(BeElementOf("0", "1")), "before them only the rows sent before the stall and the one stalled")
 		Expect(testutil.ToFloat64(m.RowsDropped)).To(BeEquivalentTo(int(published) - len(got)))
 	})
 
@@ -271,14 +276,14 @@ var _ = Describe("Streams", func() {
 		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 10})
 		_, err := f.Admit(path, time.Now())
 		Expect(err).NotTo(HaveOccurred())
-		first := &recorder{}
+		first := &feedtest.Recorder{}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- f.Stream(ctx, path, first) }()
 		for i := range 20 {
 			up.publish("t", fmt.Sprintf(`{"n": %d}`, i))
 		}
-		Eventually(func() []string { return first.values("n") }).Should(HaveLen(20))
+		Eventually(func() []string { return first.Values("n") }).Should(HaveLen(20))
 		cancel()
 		Eventually(done).Should(Receive(MatchError(context.Canceled)))
 		for i := 20; i < 30; i++ { // while no stream runs
@@ -286,8 +291,8 @@ var _ = Describe("Streams", func() {
 		}
 		Eventually(func() int { return frames(f, map[string]any{"topic": "t"}, lastHour())[0].Rows() }).Should(Equal(30))
 		second, _ := restartStream(f, path)
-		Eventually(func() []string { return second.values("n") }).Should(HaveLen(10))
-		Expect(second.values("n")[0]).To(Equal("20"))
+		Eventually(func() []string { return second.Values("n") }).Should(HaveLen(10))
+		Expect(second.Values("n")[0]).To(Equal("20"))
 	})
 
 	It("count a payload that is not JSON, and keep streaming", func() {
@@ -299,7 +304,7 @@ var _ = Describe("Streams", func() {
 		up.publish("t", `not json at all`)
 		up.publish("t", `{"n": 2`)
 		up.publish("t", `{"n": 3}`)
-		Eventually(func() []string { return rec.values("n") }).Should(Equal([]string{"1", "3"}))
+		Eventually(func() []string { return rec.Values("n") }).Should(Equal([]string{"1", "3"}))
 		Expect(testutil.ToFloat64(m.FeedDecodeErrors.WithLabelValues("mqtt"))).To(BeEquivalentTo(2))
 	})
 
@@ -309,12 +314,56 @@ var _ = Describe("Streams", func() {
 		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 10})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- f.Stream(ctx, path, &recorder{}) }()
+		go func() { done <- f.Stream(ctx, path, &feedtest.Recorder{}) }()
 		Consistently(up.live).WithTimeout(700*time.Millisecond).Should(Equal(1), "a running stream keeps its tap past the linger")
 		cancel()
 		Eventually(done).Should(Receive())
 		Expect(up.live()).To(Equal(1), "lingering")
 		Eventually(up.live).WithTimeout(5 * time.Second).Should(BeZero())
+	})
+
+	It("end with ErrClosed when the feed closes, so that Grafana restarts them on the new settings", func() {
+		f, _, _ := newFeed(feed.Settings{})
+		path := pathOf(f, map[string]any{"topic": "t"})
+		done := make(chan error, 1)
+		go func() { done <- f.Stream(context.Background(), path, &feedtest.Recorder{}) }()
+		time.Sleep(50 * time.Millisecond)
+		f.Close()
+		Eventually(done).Should(Receive(MatchError(feed.ErrClosed)))
+	})
+
+	It("send full frames of a backlog at once, and the rest when the flush window ends", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 5000})
+		rec, _ := runStream(f, path)
+		release := rec.Stall()
+		up.publish("t", `{"n": 0}`)
+		time.Sleep(50 * time.Millisecond) // the stream waits in the send of row 0
+		big := strings.Repeat("x", 1000)
+		for i := 1; i <= 100; i++ { // about 100 kB: four frames of 28 KiB
+			up.publish("t", fmt.Sprintf(`{"n": %d, "s": %q}`, i, big))
+		}
+		Eventually(func() int { return frames(f, map[string]any{"topic": "t"}, lastHour())[0].Rows() }).Should(Equal(101))
+		release()
+		sent := func() int { return len(rec.Values("n")) }
+		Eventually(sent).WithTimeout(3*time.Second).Should(BeNumerically(">", 60), "full frames within the window")
+		Expect(sent()).To(BeNumerically("<", 101), "the rest waits for the window")
+		Eventually(sent).WithTimeout(10 * time.Second).Should(Equal(101))
+	})
+
+	It("keep a retained copy only for a topic they have nothing of (a broker sends them again after a reconnect)", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		up.retained["r/a"] = `{"v": 1}`
+		path := pathOf(f, map[string]any{"topic": "r/+", "flushMs": 10})
+		Eventually(func() int { return frames(f, map[string]any{"topic": "r/+"}, lastHour())[0].Rows() }).Should(Equal(1))
+		rec, _ := runStream(f, path)
+		up.publish("r/a", `{"v": 2}`)
+		up.resend("r/a", `{"v": 2}`) // a reconnect
+		up.resend("r/b", `{"v": 7}`) // new to the tap
+		Eventually(func() []string { return rec.Values("v r/b") }).Should(Equal([]string{"7"}))
+		Expect(rec.Values("v r/a")).To(Equal([]string{"2"}), "the retained 1 came before the viewer; the resent 2 is not new")
 	})
 
 	It("refuse viewers of new channels past maxStreams", func() {
@@ -340,7 +389,7 @@ var _ = Describe("A feed", func() {
 		DeferCleanup(f.Close)
 		msg, err := f.CheckHealth(context.Background())
 		Expect(err).NotTo(HaveOccurred())
-		Expect(msg).To(ContainSubstring("Following 0 topic(s) now; each keeps up to 10000 rows (4 MiB) for 10m0s"))
+		Expect(msg).To(ContainSubstring("Following 0 topic(s) now; each keeps up to 10000 rows (4 MiB) for 10 min after its last viewer"))
 		up.healthErr = errors.New("cannot reach the broker: connection refused")
 		_, err = f.CheckHealth(context.Background())
 		Expect(err).To(MatchError("cannot reach the broker: connection refused"))

@@ -1,16 +1,13 @@
 package feed_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +15,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 )
 
 // memUpstream is an Upstream in memory: what a broker would deliver is
@@ -67,7 +65,7 @@ func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func
 	}()
 	for series, payload := range u.retained {
 		if matches(target, series) {
-			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now()}
+			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now(), Retained: true}
 		}
 	}
 	var once sync.Once
@@ -117,6 +115,18 @@ func (u *memUpstream) publishAt(series, payload string, arrival time.Time) {
 }
 
 func (u *memUpstream) publish(series, payload string) { u.publishAt(series, payload, time.Time{}) }
+
+// resend delivers payload on series as a retained copy, as a broker does
+// after a reconnect.
+func (u *memUpstream) resend(series, payload string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for s := range u.subs {
+		if matches(s.target, series) {
+			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now(), Retained: true}
+		}
+	}
+}
 
 // live is how many subscriptions are open.
 func (u *memUpstream) live() int {
@@ -183,107 +193,10 @@ func query(fields map[string]any) []byte {
 	return raw
 }
 
-// recorder is a PacketSender that keeps every packet, and can be stalled.
-type recorder struct {
-	mu      sync.Mutex
-	packets [][]byte
-	gate    chan struct{} // when set, each send waits for a receive on it... or for it to be closed
-}
-
-func (r *recorder) SendBytes(p []byte) error {
-	r.mu.Lock()
-	gate := r.gate
-	r.mu.Unlock()
-	if gate != nil {
-		<-gate
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.packets = append(r.packets, bytes.Clone(p))
-	return nil
-}
-
-// stall makes sends wait until the returned function is called.
-func (r *recorder) stall() (release func()) {
-	gate := make(chan struct{})
-	r.mu.Lock()
-	r.gate = gate
-	r.mu.Unlock()
-	return func() {
-		r.mu.Lock()
-		r.gate = nil
-		r.mu.Unlock()
-		close(gate)
-	}
-}
-
-// frames decodes the packets as Grafana's frontend does: a packet with a
-// schema replaces the schema, a data-only packet must have as many fields
-// as the last schema ("push message mismatch" otherwise).
-func (r *recorder) frames() []*data.Frame {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []*data.Frame
-	var schema json.RawMessage
-	for i, p := range r.packets {
-		var msg struct {
-			Schema json.RawMessage `json:"schema"`
-			Data   struct {
-				Values []json.RawMessage `json:"values"`
-			} `json:"data"`
-		}
-		Expect(json.Unmarshal(p, &msg)).To(Succeed())
-		if msg.Schema != nil {
-			schema = msg.Schema
-		}
-		Expect(schema).NotTo(BeNil(), "packet %d has data before any schema", i)
-		var s struct {
-			Fields []json.RawMessage `json:"fields"`
-		}
-		Expect(json.Unmarshal(schema, &s)).To(Succeed())
-		Expect(msg.Data.Values).To(HaveLen(len(s.Fields)), "packet %d: push message mismatch", i)
-		var whole struct {
-			Data json.RawMessage `json:"data"`
-		}
-		Expect(json.Unmarshal(p, &whole)).To(Succeed())
-		// The SDK reads the schema first, then the data.
-		f := &data.Frame{}
-		Expect(json.Unmarshal([]byte(`{"schema":`+string(schema)+`,"data":`+string(whole.Data)+`}`), f)).To(Succeed())
-		out = append(out, f)
-	}
-	return out
-}
-
-// values lists, over every packet, the non-null values of the field named
-// name (labels ignored), as text.
-func (r *recorder) values(name string) []string {
-	var out []string
-	for _, f := range r.frames() {
-		for _, field := range f.Fields {
-			if field.Name != name {
-				continue
-			}
-			for i := range field.Len() {
-				if v, ok := field.ConcreteAt(i); ok {
-					out = append(out, fmt.Sprint(v))
-				}
-			}
-		}
-	}
-	return out
-}
-
-// count is how many packets were sent.
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.packets)
-}
-
 // runStream admits a viewer of path, as Grafana does first, then runs the
 // channel's stream into a new recorder until the spec ends: the stream
 // sends every row after the viewer's.
-func runStream(f *feed.Feed, path string) (*recorder, <-chan error) {
+func runStream(f *feed.Feed, path string) (*feedtest.Recorder, <-chan error) {
 	GinkgoHelper()
 	_, err := f.Admit(path, time.Now())
 	Expect(err).NotTo(HaveOccurred())
@@ -293,8 +206,8 @@ func runStream(f *feed.Feed, path string) (*recorder, <-chan error) {
 // restartStream runs the channel's stream into a new recorder until the
 // spec ends, without admitting a viewer first: as Grafana restarts a
 // stream that failed.
-func restartStream(f *feed.Feed, path string) (*recorder, <-chan error) {
-	rec := &recorder{}
+func restartStream(f *feed.Feed, path string) (*feedtest.Recorder, <-chan error) {
+	rec := &feedtest.Recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.Stream(ctx, path, rec) }()
@@ -303,17 +216,4 @@ func restartStream(f *feed.Feed, path string) (*recorder, <-chan error) {
 		Eventually(done).WithTimeout(10 * time.Second).Should(Receive())
 	})
 	return rec, done
-}
-
-// numbers is the values of a frame's field as text, nulls as "null".
-func numbers(f *data.Field) []string {
-	out := make([]string, f.Len())
-	for i := range out {
-		if v, ok := f.ConcreteAt(i); ok {
-			out[i] = fmt.Sprint(v)
-		} else {
-			out[i] = "null"
-		}
-	}
-	return out
 }

@@ -48,8 +48,9 @@ func newLayout(label string, multi bool, maxColumns int) layout {
 }
 
 // observe adds the fields of series' rows that the layout lacks, widens
-// those whose type changed, and reports whether it changed.
-func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool) {
+// those whose type changed, and reports whether it changed and how many
+// values found no room.
+func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool, dropped int64) {
 	var labels data.Labels
 	for _, r := range rows {
 		for _, f := range r.Fields {
@@ -75,10 +76,11 @@ func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool) {
 				changed = true
 			default:
 				l.stats.FieldsDropped++
+				dropped++
 			}
 		}
 	}
-	return changed
+	return changed, dropped
 }
 
 // fieldName is the name of a column's field in a streaming frame.
@@ -114,7 +116,7 @@ func (l *layout) wideFrame(entries []history.Entry, maxBytes int) (*data.Frame, 
 	}
 	times := make([]time.Time, n)
 	fields := make([]*data.Field, 0, len(l.columns)+1)
-	fields = append(fields, data.NewField(streaming.TimeField, nil, times))
+	fields = append(fields, nil) // the time field, once its times are in
 	for _, c := range l.columns {
 		f := newField(c, l.fieldName(c), n)
 		if l.multi {
@@ -135,6 +137,8 @@ func (l *layout) wideFrame(entries []history.Entry, maxBytes int) (*data.Frame, 
 			}
 		}
 	}
+	// NewField copies the times.
+	fields[0] = data.NewField(streaming.TimeField, nil, times)
 	return data.NewFrame("", fields...), n
 }
 
@@ -233,7 +237,7 @@ func (l *layout) seriesFrames(entries []history.Entry) data.Frames {
 		n := len(rows)
 		times := make([]time.Time, n)
 		fields := make([]*data.Field, 0, len(cols)+1)
-		fields = append(fields, data.NewField(streaming.TimeField, nil, times))
+		fields = append(fields, nil) // the time field, once its times are in
 		for _, i := range cols {
 			fields = append(fields, newField(l.columns[i], l.columns[i].name, n))
 		}
@@ -247,6 +251,7 @@ func (l *layout) seriesFrames(entries []history.Entry) data.Frames {
 				}
 			}
 		}
+		fields[0] = data.NewField(streaming.TimeField, nil, times)
 		frames = append(frames, data.NewFrame(series, fields...))
 	}
 	return frames

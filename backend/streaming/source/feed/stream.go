@@ -28,7 +28,9 @@ type stream struct {
 }
 
 // run sends the rows from sequence number next on until ctx ends, and then
-// returns ctx's error; it returns early only with a send error. A row
+// returns ctx's error; it returns early with a send error, or ErrClosed
+// when the Feed is closed (its data source's settings changed: Grafana
+// then restarts the stream on the new one). A row
 // goes out at once unless a frame went out less than a flush window ago:
 // then it waits for the window to end and goes with every row added by
 // then, or earlier if those fill a frame.
@@ -64,11 +66,14 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
+			case <-s.feed.quit:
+				return ErrClosed
 			case <-wake:
 			}
 			continue
 		}
-		if wait := s.flush - time.Since(s.lastSent); wait > 0 && len(entries) < maxRowsPerFrame {
+		// Rows that fill a frame go out at once; others wait for the window.
+		if wait := s.flush - time.Since(s.lastSent); wait > 0 && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) {
 			if window == nil {
 				window = time.NewTimer(wait)
 			} else {
@@ -77,6 +82,8 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
+			case <-s.feed.quit:
+				return ErrClosed
 			case <-window.C:
 			}
 			// Read again from the same place: more rows came meanwhile.

@@ -12,6 +12,11 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming/jsonframe"
 )
 
+// maxSeen bounds how many series a tap remembers having had a message of,
+// to tell retained copies sent again after a reconnect: past it, such
+// copies of further series are kept as new.
+const maxSeen = 100_000
+
 // tapKey names a tap: a target read one way.
 type tapKey struct {
 	target, timeField string
@@ -40,8 +45,11 @@ type tap struct {
 	lastLog      time.Time
 	unlogged     int64
 
-	messages, decodeErrorsMetric prometheus.Counter
-	logger                       Logger
+	messages, decodeErrorsMetric, fieldsDropped prometheus.Counter
+	// seen are the series that delivered a message (the handler
+	// goroutine's only), at most maxSeen of them.
+	seen   map[string]struct{}
+	logger Logger
 
 	// Guarded by the Feed's mu.
 	unsubscribe func()
@@ -64,12 +72,14 @@ func (f *Feed) newTap(q Query, now time.Time) (*tap, error) {
 		layout:    newLayout(f.opts.Label, f.opts.Wildcard(q.Target), dec.Options().MaxFields),
 		listeners: map[chan struct{}]struct{}{},
 		first:     make(chan struct{}),
+		seen:      map[string]struct{}{},
 		logger:    f.opts.Logger,
 		lastUsed:  now,
 	}
 	if m := f.opts.Metrics; m != nil {
 		t.messages = m.FeedMessages.WithLabelValues(f.opts.Name)
 		t.decodeErrorsMetric = m.FeedDecodeErrors.WithLabelValues(f.opts.Name)
+		t.fieldsDropped = m.FeedFieldsDropped.WithLabelValues(f.opts.Name)
 	}
 	return t, nil
 }
@@ -81,6 +91,12 @@ func (t *tap) handle(m Message) {
 	if t.messages != nil {
 		t.messages.Inc()
 	}
+	if _, ok := t.seen[m.Series]; ok && m.Retained {
+		return // sent again after a reconnect: the tap has it
+	}
+	if len(t.seen) < maxSeen {
+		t.seen[m.Series] = struct{}{}
+	}
 	rows, err := t.decoder.Decode(m.Payload, m.Arrival)
 	if err != nil {
 		t.undecodable(m, err)
@@ -91,8 +107,11 @@ func (t *tap) handle(m Message) {
 	}
 	// The layout covers a row before any reader can find the row.
 	t.mu.Lock()
-	t.layout.observe(m.Series, rows)
+	_, dropped := t.layout.observe(m.Series, rows)
 	t.mu.Unlock()
+	if dropped > 0 && t.fieldsDropped != nil {
+		t.fieldsDropped.Add(float64(dropped))
+	}
 	t.ring.Add(m.Series, rows...)
 	t.wake()
 }
@@ -155,6 +174,17 @@ func (t *tap) wideFrame(entries []history.Entry, maxBytes int) (*data.Frame, int
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.layout.wideFrame(entries, maxBytes)
+}
+
+// fills reports whether entries fill a frame: maxRows of them, or more
+// than maxBytes of frame JSON by the layout's estimate.
+func (t *tap) fills(entries []history.Entry, maxBytes, maxRows int) bool {
+	if len(entries) >= maxRows {
+		return true
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.layout.fit(entries, maxBytes) < len(entries)
 }
 
 // seriesFrames builds QueryData's per-series frames under the layout's

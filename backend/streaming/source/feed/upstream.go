@@ -15,6 +15,12 @@ type Message struct {
 	Payload []byte
 	// Arrival is when the Upstream read the message.
 	Arrival time.Time
+	// Retained is true for a copy of the last message of Series that the
+	// feed sent because of a new subscription (MQTT's retained messages),
+	// false for one sent as it was published. A tap keeps a retained
+	// message only for a series it has no message of yet: the copies a
+	// feed sends again after a reconnect are not new.
+	Retained bool
 }
 
 // UpstreamStats are an Upstream's connection state and counters; counters
@@ -24,6 +30,8 @@ type UpstreamStats struct {
 	Connected bool
 	// Reconnects counts the connections made after the first.
 	Reconnects uint64
+	// Dropped counts the messages dropped because a handler fell behind.
+	Dropped uint64
 }
 
 // Upstream is a data source's one connection to its feed, shared by all
