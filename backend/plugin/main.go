@@ -14,6 +14,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
@@ -42,6 +43,7 @@ func processMaxStreams(value string) (int, error) {
 func sources() *source.Registry {
 	r := source.NewRegistry(signals.Name)
 	r.Register(signals.Name, signals.New)
+	r.Register(mqtt.Name, mqtt.NewSource)
 	return r
 }
 

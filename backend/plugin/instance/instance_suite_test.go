@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
@@ -20,6 +21,7 @@ var testMetrics *streaming.Metrics
 func testSources() *source.Registry {
 	r := source.NewRegistry(signals.Name)
 	r.Register(signals.Name, signals.New)
+	r.Register(mqtt.Name, mqtt.NewSource)
 	return r
 }
 

@@ -1,0 +1,191 @@
+package mqtt_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
+)
+
+// openSource makes an MQTT data source's Source from its jsonData (as an
+// object) and secureJsonData, closed when the spec ends.
+func openSource(jsonData map[string]any, secure map[string]string) (source.Source, *streaming.Metrics) {
+	GinkgoHelper()
+	raw, err := json.Marshal(jsonData)
+	Expect(err).NotTo(HaveOccurred())
+	m, err := streaming.NewMetrics(prometheus.NewRegistry())
+	Expect(err).NotTo(HaveOccurred())
+	src, err := mqtt.Factory(fastOptions)(source.Settings{UID: "mqtt-spec", JSONData: raw, Secure: secure, Metrics: m})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(src.Close)
+	return src, m
+}
+
+// queryFrames runs one query of the last hour.
+func queryFrames(src source.Source, q map[string]any) (data.Frames, string) {
+	GinkgoHelper()
+	raw, err := json.Marshal(q)
+	Expect(err).NotTo(HaveOccurred())
+	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Minute), MaxPoints: 10_000})
+	Expect(err).NotTo(HaveOccurred())
+	frames, err := query.Frames(ctxFor(20 * time.Second))
+	Expect(err).NotTo(HaveOccurred())
+	return frames, query.Path()
+}
+
+// stream admits a viewer of path and runs its stream until the spec ends.
+func stream(src source.Source, path string) *feedtest.Recorder {
+	GinkgoHelper()
+	_, err := src.Admit(path, time.Now())
+	Expect(err).NotTo(HaveOccurred())
+	rec := &feedtest.Recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- src.Stream(ctx, path, rec) }()
+	DeferCleanup(func() {
+		cancel()
+		Eventually(done).WithTimeout(20 * time.Second).Should(Receive(MatchError(context.Canceled)))
+	})
+	return rec
+}
+
+var _ = Describe("The MQTT source", func() {
+	for _, v := range versions {
+		Context("in MQTT "+string(v), func() {
+			It("answers QueryData from a topic nobody streams with its retained message, nested keys flattened and the payload's time", func() {
+				noLeaks()
+				topic := uniqueTopic("retained")
+				at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+				newPublisher(shared).publish(topic+"/boiler", fmt.Sprintf(`{"ts": %d, "sensor": {"temp": 71.5, "ok": true}}`, at.UnixMilli()), 1, true)
+				src, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain"), "protocolVersion": string(v)}, nil)
+				raw, err := json.Marshal(map[string]any{"topic": topic + "/+", "timeField": "ts"})
+				Expect(err).NotTo(HaveOccurred())
+				q, err := src.Query(raw, source.Range{From: at.Add(-time.Minute), To: at.Add(time.Minute)})
+				Expect(err).NotTo(HaveOccurred())
+				frames, err := q.Frames(ctxFor(20 * time.Second))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(frames).To(HaveLen(1))
+				f := frames[0]
+				Expect(f.Fields[0].At(0)).To(Equal(at))
+				Expect(f.Fields[1].Name).To(Equal("sensor.temp"))
+				Expect(f.Fields[1].Labels).To(Equal(data.Labels{"topic": topic + "/boiler"}))
+				Expect(feedtest.Text(f.Fields[1])).To(Equal([]string{"71.5"}))
+				Expect(f.Fields[2].Name).To(Equal("sensor.ok"))
+				Expect(feedtest.Text(f.Fields[2])).To(Equal([]string{"true"}))
+			})
+
+			It("streams every topic of a wildcard as its own series, QoS 1 messages once each and in order", func() {
+				noLeaks()
+				topic := uniqueTopic("series")
+				src, m := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain"), "protocolVersion": string(v)}, nil)
+				_, path := queryFrames(src, map[string]any{"topic": topic + "/#", "withStreaming": true, "flushMs": 10})
+				Expect(path).To(HavePrefix("mqtt/v1/10/"))
+				rec := stream(src, path)
+				pub := newPublisher(shared)
+				var want []string
+				for i := range 200 {
+					room := []string{"kitchen", "hall"}[i%2]
+					pub.publish(topic+"/"+room, fmt.Sprintf(`{"n": %d}`, i), 1, false)
+					if room == "kitchen" {
+						want = append(want, fmt.Sprint(i))
+					}
+				}
+				Eventually(func() []string { return rec.Values("n " + topic + "/kitchen") }).WithTimeout(20 * time.Second).Should(Equal(want))
+				Expect(rec.Values("n " + topic + "/hall")).To(HaveLen(100))
+				frames, err := rec.Frames()
+				Expect(err).NotTo(HaveOccurred())
+				last := frames[len(frames)-1]
+				Expect(last.Fields).To(HaveLen(3))
+				Expect(last.Fields[2].Labels).To(Equal(data.Labels{"topic": topic + "/hall"}))
+				Expect(testutil.ToFloat64(m.FeedMessages.WithLabelValues("mqtt"))).To(BeEquivalentTo(200))
+			})
+		})
+	}
+
+	It("resumes a stream by itself after the broker was killed and restarted, and counts the reconnect", func() {
+		noLeaks()
+		b := newBroker(mqtttest.Listeners{})
+		DeferCleanup(b.Stop)
+		topic := uniqueTopic("restart")
+		src, m := openSource(map[string]any{"source": "mqtt", "uri": b.URL("plain")}, nil)
+		_, path := queryFrames(src, map[string]any{"topic": topic, "withStreaming": true, "flushMs": 10})
+		rec := stream(src, path)
+		pub, err := mqtttest.NewPublisher(b.URL("plain"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pub.Publish(topic, `{"n": 1}`, 1, false)).To(Succeed())
+		Eventually(func() []string { return rec.Values("n") }).WithTimeout(20 * time.Second).Should(Equal([]string{"1"}))
+		pub.Close()
+
+		kill(b)
+		restart(b)
+		// The subscription is back once a message published now arrives.
+		Eventually(func() []string {
+			p, err := mqtttest.NewPublisher(b.URL("plain"))
+			if err != nil {
+				return nil
+			}
+			defer p.Close()
+			_ = p.Publish(topic, `{"n": 2}`, 1, false)
+			return rec.Values("n")
+		}).WithTimeout(30 * time.Second).WithPolling(500 * time.Millisecond).Should(ContainElement("2"))
+		Eventually(func() float64 { return testutil.ToFloat64(m.FeedReconnects.WithLabelValues("mqtt")) }).WithTimeout(10 * time.Second).Should(BeNumerically(">=", 1))
+	})
+
+	It("refuses topics outside allowedTopics: an error for a query, PermissionDenied for a crafted path", func() {
+		topic := uniqueTopic("allowed")
+		src, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain"), "allowedTopics": []string{topic + "/#"}}, nil)
+		queryFrames(src, map[string]any{"topic": topic + "/a/+"})
+		_, err := src.Query([]byte(`{"topic": "#"}`), source.Range{})
+		Expect(errors.Is(err, mqtt.ErrNotAllowed)).To(BeTrue(), "%v", err)
+
+		other, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain")}, nil)
+		_, path := queryFrames(other, map[string]any{"topic": "#", "withStreaming": true})
+		_, err = src.Admit(path, time.Now())
+		Expect(err).To(HaveOccurred())
+		Expect(errors.Is(err, streaming.ErrMalformed)).To(BeFalse(), "PermissionDenied, not NotFound: %v", err)
+		Expect(errors.Is(err, mqtt.ErrNotAllowed)).To(BeTrue())
+	})
+
+	It("says in plain words whether the broker can be reached", func() {
+		src, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain")}, nil)
+		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(msg).To(HavePrefix("Connected to the MQTT broker at " + shared.URL("plain") + " (MQTT 3.1.1)."))
+
+		down, _ := openSource(map[string]any{"source": "mqtt", "uri": fmt.Sprintf("tcp://127.0.0.1:%d", freePort())}, nil)
+		_, err = down.CheckHealth(ctxFor(20 * time.Second))
+		Expect(err).To(MatchError(ContainSubstring("refused")))
+
+		wrong, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("auth"), "username": mqtttest.AliceName},
+			map[string]string{"password": "not-" + mqtttest.AlicePassword})
+		_, err = wrong.CheckHealth(ctxFor(20 * time.Second))
+		Expect(err).To(HaveOccurred())
+		Expect(err.Error()).NotTo(ContainSubstring(mqtttest.AlicePassword))
+	})
+
+	It("refuses bad settings with the field's name, and never echoes a secret", func() {
+		for jsonData, want := range map[string]string{
+			`{"source":"mqtt"}`:                                    "uri",
+			`{"source":"mqtt","uri":"http://x"}`:                   "uri",
+			`{"source":"mqtt","uri":"tcp://x","historyMaxRows":0}`: "historyMaxRows",
+			`{"source":"mqtt","uri":"tcp://x","lingerSeconds":-1}`: "lingerSeconds",
+		} {
+			_, err := mqtt.NewSource(source.Settings{JSONData: []byte(jsonData), Secure: map[string]string{"password": "hunter2-secret"}})
+			Expect(err).To(MatchError(ContainSubstring(want)), jsonData)
+			Expect(err.Error()).NotTo(ContainSubstring("hunter2"))
+		}
+	})
+})
