@@ -163,12 +163,15 @@ func (f *Feed) sent(path string, next uint64) {
 }
 
 // acquire returns the tap of q, making and subscribing it when there is
-// none, and whether it did; streaming counts a stream on it until release.
+// none, and whether it did; stream counts a stream on it until release.
+// The subscription is made without holding f.mu (a broker answers within
+// its request timeout): callers that want the same tap meanwhile wait for
+// it, others go on.
 func (f *Feed) acquire(q Query, now time.Time, stream bool) (*tap, bool, error) {
 	key := q.key()
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return nil, false, ErrClosed
 	}
 	t, ok := f.taps[key]
@@ -177,27 +180,51 @@ func (f *Feed) acquire(q Query, now time.Time, stream bool) (*tap, bool, error) 
 			f.sweepLocked(now)
 		}
 		if len(f.taps) >= f.opts.Settings.MaxStreams {
+			n := len(f.taps)
+			f.mu.Unlock()
 			return nil, false, fmt.Errorf("%w: this data source already keeps %d (its maxStreams); "+
-				"close panels, or raise maxStreams or lower lingerSeconds in its settings", ErrTooManyTaps, len(f.taps))
+				"close panels, or raise maxStreams or lower lingerSeconds in its settings", ErrTooManyTaps, n)
 		}
 		var err error
 		if t, err = f.newTap(q, now); err != nil {
+			f.mu.Unlock()
 			return nil, false, err
 		}
-		// Subscribing under f.mu keeps one tap per key; the Upstream
-		// answers within its request timeout.
-		unsubscribe, err := f.up.Subscribe(q.Target, t.handle)
-		if err != nil {
-			return nil, false, err
-		}
-		t.unsubscribe = unsubscribe
 		f.taps[key] = t
+		f.mu.Unlock()
+		unsubscribe, err := f.up.Subscribe(q.Target, t.handle)
+		f.mu.Lock()
+		t.unsubscribe, t.subscribeErr = unsubscribe, err
+		close(t.ready)
+		switch {
+		case err != nil:
+			delete(f.taps, key)
+			f.mu.Unlock()
+			return nil, false, err
+		case f.closed: // Close ran meanwhile and did not see the subscription
+			f.mu.Unlock()
+			unsubscribe()
+			return nil, false, ErrClosed
+		}
 		f.opts.Logger.Debug("Subscribed", f.opts.Label, streaming.Excerpt(q.Target))
+	} else if !t.isReady() {
+		f.mu.Unlock()
+		<-t.ready
+		f.mu.Lock()
+		if t.subscribeErr != nil {
+			f.mu.Unlock()
+			return nil, false, t.subscribeErr
+		}
+		if f.closed {
+			f.mu.Unlock()
+			return nil, false, ErrClosed
+		}
 	}
 	if stream {
 		t.streams++
 	}
 	t.lastUsed = latestTime(t.lastUsed, now)
+	f.mu.Unlock()
 	return t, !ok, nil
 }
 
@@ -238,7 +265,7 @@ func (f *Feed) sweeper() {
 // forgets old handoffs; f.mu is held.
 func (f *Feed) sweepLocked(now time.Time) {
 	for key, t := range f.taps {
-		if t.streams == 0 && now.Sub(t.lastUsed) >= f.opts.Settings.Linger {
+		if t.isReady() && t.streams == 0 && now.Sub(t.lastUsed) >= f.opts.Settings.Linger {
 			t.unsubscribe()
 			delete(f.taps, key)
 			f.opts.Logger.Debug("Unsubscribed after the linger", f.opts.Label, streaming.Excerpt(key.target))
@@ -317,7 +344,9 @@ func (f *Feed) Close() {
 	close(f.quit)
 	f.sweeping.Wait()
 	for _, t := range taps {
-		t.unsubscribe()
+		if t.isReady() && t.unsubscribe != nil {
+			t.unsubscribe()
+		}
 	}
 	f.up.Close()
 	f.handoffs.Close()

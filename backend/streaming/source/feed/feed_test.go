@@ -126,6 +126,34 @@ var _ = Describe("Queries", func() {
 		}).Should(BeEquivalentTo(20))
 	})
 
+	It("wait for a slow subscription only when they want its topic", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		up.mu.Lock()
+		up.slow = make(chan struct{})
+		up.mu.Unlock()
+		slowDone := make(chan error, 2)
+		for range 2 { // two queries of the slow topic: one subscription
+			go func() {
+				_, err := f.Query(query(map[string]any{"topic": "slow/x"}), lastHour())
+				slowDone <- err
+			}()
+		}
+		fastDone := make(chan error, 1)
+		go func() {
+			_, err := f.Query(query(map[string]any{"topic": "fast"}), lastHour())
+			fastDone <- err
+		}()
+		Eventually(fastDone).Should(Receive(BeNil()))
+		Consistently(slowDone).WithTimeout(200 * time.Millisecond).ShouldNot(Receive())
+		close(up.slow)
+		Eventually(slowDone).Should(Receive(BeNil()))
+		Eventually(slowDone).Should(Receive(BeNil()))
+		up.mu.Lock()
+		defer up.mu.Unlock()
+		Expect(up.subscribes).To(Equal(2), "fast and slow/x, once each")
+	})
+
 	It("refuse a new topic past maxStreams taps, and take it once a lingering one is gone", func() {
 		f, _, _ := newFeed(feed.Settings{MaxStreams: 2, Linger: 2 * time.Second})
 		DeferCleanup(f.Close)

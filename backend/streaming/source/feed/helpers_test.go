@@ -32,6 +32,9 @@ type memUpstream struct {
 	reconnects   uint64
 	healthErr    error
 	wg           sync.WaitGroup
+	// slow, when set, holds up subscriptions to targets holding "slow"
+	// until it is closed.
+	slow chan struct{}
 }
 
 type memSub struct {
@@ -45,6 +48,12 @@ func newMemUpstream() *memUpstream {
 }
 
 func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func(), error) {
+	u.mu.Lock()
+	slow := u.slow
+	u.mu.Unlock()
+	if slow != nil && strings.Contains(target, "slow") {
+		<-slow
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.closed {

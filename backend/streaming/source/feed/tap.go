@@ -51,6 +51,11 @@ type tap struct {
 	seen   map[string]struct{}
 	logger Logger
 
+	// ready is closed once the subscription was made or refused; then
+	// unsubscribe or subscribeErr is set (under the Feed's mu).
+	ready        chan struct{}
+	subscribeErr error
+
 	// Guarded by the Feed's mu.
 	unsubscribe func()
 	streams     int
@@ -73,6 +78,7 @@ func (f *Feed) newTap(q Query, now time.Time) (*tap, error) {
 		listeners: map[chan struct{}]struct{}{},
 		first:     make(chan struct{}),
 		seen:      map[string]struct{}{},
+		ready:     make(chan struct{}),
 		logger:    f.opts.Logger,
 		lastUsed:  now,
 	}
@@ -200,4 +206,14 @@ func (t *tap) columns() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return len(t.layout.columns)
+}
+
+// isReady reports whether the tap's subscription was made or refused.
+func (t *tap) isReady() bool {
+	select {
+	case <-t.ready:
+		return true
+	default:
+		return false
+	}
 }
