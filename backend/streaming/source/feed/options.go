@@ -69,20 +69,10 @@ func (o Options) withDefaults() Options {
 		o.Check = func(string) error { return nil }
 	}
 	if o.Logger == nil {
-		o.Logger = nopLogger{}
+		o.Logger = streaming.NopLogger{}
 	}
 	return o
 }
 
 // Logger is what a Feed logs through; the SDK's log.Logger is one.
-type Logger interface {
-	Debug(msg string, args ...any)
-	Info(msg string, args ...any)
-	Warn(msg string, args ...any)
-}
-
-type nopLogger struct{}
-
-func (nopLogger) Debug(string, ...any) {}
-func (nopLogger) Info(string, ...any)  {}
-func (nopLogger) Warn(string, ...any)  {}
+type Logger = streaming.Logger

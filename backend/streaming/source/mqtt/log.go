@@ -3,28 +3,20 @@ package mqtt
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // log is the logger of the options, or one that drops everything.
 func (c *Client) log() logger {
 	if c.o.Logger == nil {
-		return nopLogger{}
+		return streaming.NopLogger{}
 	}
 	return c.o.Logger
 }
 
-// logger is what the client logs through: the SDK's log.Logger has these.
-type logger interface {
-	Debug(msg string, args ...any)
-	Info(msg string, args ...any)
-	Warn(msg string, args ...any)
-}
-
-type nopLogger struct{}
-
-func (nopLogger) Debug(string, ...any) {}
-func (nopLogger) Info(string, ...any)  {}
-func (nopLogger) Warn(string, ...any)  {}
+// logger is what the client logs through: the SDK's log.Logger is one.
+type logger = streaming.Logger
 
 // pahoLog hands paho.golang's log lines to the options' logger, at debug
 // level: they say why a connection ended. (The libraries never log a
