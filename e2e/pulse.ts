@@ -1,4 +1,6 @@
-import type { Locator, Request } from '@playwright/test';
+import type { Locator, Request, Response } from '@playwright/test';
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 
 import type { PulseQuery } from '../src/types';
 
@@ -12,13 +14,55 @@ export const DATASOURCE_NAME = 'Pulse';
 /** provisioning/dashboards/ file of the live dashboard (uid pulse-live). */
 export const DASHBOARD_FILE = 'pulse-live.json';
 
+/** provisioning/datasources/ file and name of the MQTT data source on the compose file's broker. */
+export const MQTT_DATASOURCE_FILE = 'pulse-mqtt.yaml';
+export const MQTT_DATASOURCE_NAME = 'Pulse MQTT';
+/** provisioning/dashboards/ file of the MQTT dashboard (uid pulse-mqtt). */
+export const MQTT_DASHBOARD_FILE = 'pulse-mqtt.json';
+
+/** An MQTT data source's settings (docs/mqtt.md, "Settings"), as far as the tests read them. */
+export interface MqttOptions extends DataSourceJsonData {
+  source?: 'mqtt' | 'signals';
+  uri?: string;
+  allowedTopics?: string[];
+}
+
+/** A query of an MQTT data source (docs/mqtt.md, "Query"). */
+export interface MqttQuery extends DataQuery {
+  topic?: string;
+  withStreaming?: boolean;
+  timeField?: string;
+  fields?: string[];
+  flushMs?: number;
+}
+
 /** The Pulse queries a request to /api/ds/query carries; empty for any other request. */
-export function pulseQueries(request: Request): PulseQuery[] {
+export function pulseQueries<Q extends DataQuery = PulseQuery>(request: Request): Q[] {
   if (!request.url().includes('/api/ds/query') || request.method() !== 'POST') {
     return [];
   }
-  const body = request.postDataJSON() as { queries?: PulseQuery[] } | null;
+  const body = request.postDataJSON() as { queries?: Q[] } | null;
   return (body?.queries ?? []).filter((q) => q.datasource?.type === PLUGIN_ID);
+}
+
+/** One frame of a /api/ds/query answer, as Grafana encodes it. */
+export interface FrameJSON {
+  schema?: {
+    name?: string;
+    fields?: Array<{ name: string; type?: string; labels?: Record<string, string> }>;
+    meta?: { channel?: string };
+  };
+  data?: { values?: unknown[][] };
+}
+
+/** The frames of query refId in a /api/ds/query answer; fails when the query failed. */
+export async function framesOf(response: Response, refId: string): Promise<FrameJSON[]> {
+  const body = await response.json();
+  const result = body?.results?.[refId];
+  if (result?.error) {
+    throw new Error(`query ${refId} failed: ${result.error}`);
+  }
+  return result?.frames ?? [];
 }
 
 /**

@@ -2,8 +2,9 @@
 # Validates docker-compose.yaml and the provisioning it mounts, without a
 # Docker engine: the Go checker in .config/composecheck loads the compose file
 # as docker compose does (schema, ${VAR:-default} interpolation), applies the
-# project's rules and checks every provisioned query against
-# docs/query-model.md. Its own tests run first.
+# project's rules to its services (Grafana, the MQTT broker, the demo feed)
+# and their Dockerfiles, and checks every provisioned data source and query
+# against docs/query-model.md and docs/mqtt.md. Its own tests run first.
 #
 #   scripts/validate-compose.sh                 the repository's compose file
 #   scripts/validate-compose.sh -os-env FILE    a file, with this shell's environment

@@ -180,6 +180,12 @@ func Describe(p *types.Project) string {
 		if hc := svc.HealthCheck; hc != nil {
 			fmt.Fprintf(&b, "  healthcheck %s\n", strings.Join(hc.Test, " "))
 		}
+		for _, dep := range sortedKeys(svc.DependsOn) {
+			fmt.Fprintf(&b, "  depends_on  %s (%s)\n", dep, svc.DependsOn[dep].Condition)
+		}
+		if svc.Restart != "" {
+			fmt.Fprintf(&b, "  restart     %s\n", svc.Restart)
+		}
 	}
 	return b.String()
 }

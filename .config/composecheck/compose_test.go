@@ -25,6 +25,14 @@ func TestRepositoryComposeFileIsValid(t *testing.T) {
 		"build arg   GRAFANA_VERSION=13.2.3",
 		"port        3000:3000/tcp",
 		"volume      bind ./provisioning -> /etc/grafana/provisioning",
+		"depends_on  mosquitto (service_healthy)",
+		"depends_on  demofeed (service_started)",
+		"service mosquitto",
+		"image       eclipse-mosquitto:2.0.22",
+		"volume      bind ./.config/mosquitto -> /mosquitto/config (ro)",
+		"service demofeed",
+		"build       ., dockerfile .config/demofeed.Dockerfile",
+		"environment PULSE_DEMO_URI=tcp://mosquitto:1883",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the service listing lacks %q:\n%s", want, out.String())
@@ -112,5 +120,25 @@ func TestRepositoryDockerfileFollowsTheRules(t *testing.T) {
 func TestBrokenDockerfilesFail(t *testing.T) {
 	expectBrokenFilesFail(t, "testdata/dockerfile/*.Dockerfile", func(t *testing.T, file string) []error {
 		return CheckDockerfile(file, absRoot(t), pluginID)
+	})
+}
+
+func TestRepositoryDemofeedDockerfileFollowsTheRules(t *testing.T) {
+	goImage, err := goImageOf(filepath.Join(repoRoot, ".config", "Dockerfile"), absRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goImage != "golang:1.26.8-bookworm" {
+		t.Errorf(".config/Dockerfile's Go image is %s", goImage)
+	}
+	for _, err := range CheckFeedDockerfile(filepath.Join(repoRoot, ".config", "demofeed.Dockerfile"), absRoot(t), goImage) {
+		t.Error(err)
+	}
+}
+
+// Each testdata/demofeed file breaks one thing of the demo feed's Dockerfile.
+func TestBrokenDemofeedDockerfilesFail(t *testing.T) {
+	expectBrokenFilesFail(t, "testdata/demofeed/*.Dockerfile", func(t *testing.T, file string) []error {
+		return CheckFeedDockerfile(file, absRoot(t), "golang:1.26.8-bookworm")
 	})
 }

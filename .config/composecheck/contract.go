@@ -19,6 +19,8 @@ const (
 	TypeString  FieldType = "string"
 	TypeInteger FieldType = "integer"
 	TypeNumber  FieldType = "number"
+	// TypeStringList is a JSON array of strings (docs/mqtt.md: "list of strings").
+	TypeStringList FieldType = "list of strings"
 )
 
 // Field is one row of a contract table: a field's type and what it accepts.
@@ -32,13 +34,20 @@ type Field struct {
 	Enum []string
 	// Default is the value an absent field takes (bool, string or float64).
 	Default any
+	// Required is true when the field has no default and must be given.
+	Required bool
+	// In is where a data source setting goes: jsonData or secureJsonData
+	// (docs/mqtt.md's settings; empty for the others, which are jsonData).
+	In string
 }
 
 // Contract is the query model and the data source settings as
-// docs/query-model.md states them.
+// docs/query-model.md states them, and, once loaded, the MQTT source's as
+// docs/mqtt.md states them.
 type Contract struct {
 	Query    map[string]Field
 	Settings map[string]Field
+	MQTT     *MQTTContract
 }
 
 // The headings whose first table holds each part of the contract.
@@ -203,6 +212,16 @@ func (f Field) Check(value any, vars map[string]bool) error {
 		}
 		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 			return fmt.Errorf("%s: %q is none of %s", f.Name, s, strings.Join(f.Enum, ", "))
+		}
+	case TypeStringList:
+		list, ok := value.([]any)
+		if !ok {
+			return fmt.Errorf("%s: want a list of strings, got %T %v", f.Name, value, value)
+		}
+		for i, item := range list {
+			if _, ok := item.(string); !ok {
+				return fmt.Errorf("%s[%d]: want a string, got %T %v", f.Name, i, item, item)
+			}
 		}
 	case TypeInteger, TypeNumber:
 		n, ok := toFloat(value)

@@ -34,8 +34,9 @@ var fromVar = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 // CheckDockerfile parses a Dockerfile with BuildKit's own parser and linter
 // (the rules `docker build --check` applies that need no image) and checks
 // the project's rules: a frontend and a backend stage, a final stage on
-// ${GRAFANA_IMAGE}:${GRAFANA_VERSION} with defaults, COPY sources that exist in
-// the build context and survive .dockerignore, the workspace's go.mod files
+// ${GRAFANA_IMAGE}:${GRAFANA_VERSION} with defaults, base images pinned and
+// named without a registry host, COPY sources that exist in the build
+// context and survive .dockerignore, the workspace's go.mod files
 // copied before the module download, a mage target that Magefile.go defines,
 // and the plugin copied into Grafana's plugin directory with executable
 // binaries.
@@ -44,96 +45,31 @@ func CheckDockerfile(file, contextDir, pluginID string) []error {
 	add := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{relTo(contextDir, file)}, args...)...))
 	}
-	f, err := os.Open(file)
+	stages, defaults, err := parseDockerfile(file, contextDir, add)
 	if err != nil {
-		return []error{err}
+		return append(errs, err)
 	}
-	defer f.Close()
-	res, err := dfparser.Parse(f)
-	if err != nil {
-		return []error{fmt.Errorf("%s: %w", relTo(contextDir, file), err)}
-	}
-	for _, w := range res.Warnings {
-		add("line %d: %s", w.Location.Start.Line, w.Short)
-	}
-	lint := linter.New(&linter.Config{Warn: func(rule, _, _, msg string, loc []dfparser.Range) {
-		line := 0
-		if len(loc) > 0 {
-			line = loc[0].Start.Line
-		}
-		add("line %d: %s: %s", line, rule, msg)
-	}})
-	stages, metaArgs, err := instructions.Parse(res.AST, lint)
-	if err != nil {
-		return append(errs, fmt.Errorf("%s: %w", relTo(contextDir, file), err))
-	}
-
-	// Every variable in a FROM is a global ARG with a default.
-	defaults := map[string]string{}
-	for _, a := range metaArgs {
-		for _, kv := range a.Args {
-			if kv.Value != nil {
-				defaults[kv.Key] = *kv.Value
-			} else {
-				defaults[kv.Key] = ""
-			}
-		}
-	}
-	for _, s := range stages {
-		for _, m := range fromVar.FindAllStringSubmatch(s.BaseName, -1) {
-			if defaults[m[1]] == "" {
-				add("FROM %s: ARG %s needs a default before the first FROM", s.BaseName, m[1])
-			}
-		}
-	}
-
-	names := map[string]int{}
-	for i, s := range stages {
-		if s.Name != "" {
-			names[strings.ToLower(s.Name)] = i
-		}
-	}
+	names := checkStages(add, contextDir, stages, defaults)
 	for _, want := range []string{frontendStage, backendStage} {
 		if _, ok := names[want]; !ok {
 			add("no stage %q", want)
 		}
 	}
-	if len(stages) == 0 {
-		return append(errs, fmt.Errorf("%s: no stages", relTo(contextDir, file)))
-	}
 	final := stages[len(stages)-1]
 	if final.BaseName != grafanaBase {
 		add("the final stage is FROM %s, want FROM %s", final.BaseName, grafanaBase)
 	}
-
-	ignore := dockerignore(contextDir)
-	for i, s := range stages {
-		stageArgs := map[string]string{}
-		for _, cmd := range s.Commands {
-			switch c := cmd.(type) {
-			case *instructions.ArgCommand:
-				for _, kv := range c.Args {
-					if kv.Value != nil {
-						stageArgs[kv.Key] = *kv.Value
-					}
-				}
-			case *instructions.CopyCommand:
-				if c.From != "" {
-					j, ok := names[strings.ToLower(c.From)]
-					if !ok || j >= i {
-						add("COPY --from=%s: no earlier stage of that name", c.From)
-					}
-					continue
-				}
-				for _, src := range c.SourcePaths {
-					checkContextSource(add, contextDir, src, ignore)
+	finalArgs := map[string]string{}
+	for _, cmd := range final.Commands {
+		if c, ok := cmd.(*instructions.ArgCommand); ok {
+			for _, kv := range c.Args {
+				if kv.Value != nil {
+					finalArgs[kv.Key] = *kv.Value
 				}
 			}
 		}
-		if i == len(stages)-1 {
-			checkFinalStage(add, s, stageArgs, pluginID)
-		}
 	}
+	checkFinalStage(add, final, finalArgs, pluginID)
 	if i, ok := names[backendStage]; ok {
 		checkBackendStage(add, contextDir, stages[i])
 	}
@@ -210,9 +146,45 @@ func executable(mode string) bool {
 // checkBackendStage wants every workspace module's go.mod copied before the
 // module download, and the mage targets it runs defined in Magefile.go.
 func checkBackendStage(add func(string, ...any), contextDir string, s instructions.Stage) {
+	checkModuleDownload(add, contextDir, s)
+	var mageTargets []string
+	for _, cmd := range s.Commands {
+		c, ok := cmd.(*instructions.RunCommand)
+		if !ok {
+			continue
+		}
+		if _, after, ok := strings.Cut(strings.Join(c.CmdLine, " "), "go tool mage"); ok {
+			for _, word := range strings.Fields(after) {
+				if word == "&&" || word == ";" || word == "|" {
+					break
+				}
+				if !strings.HasPrefix(word, "-") {
+					mageTargets = append(mageTargets, word)
+				}
+			}
+		}
+	}
+	if len(mageTargets) == 0 {
+		add("stage %s: no RUN go tool mage <target>", s.Name)
+	}
+	defined, err := mageTargetsOf(filepath.Join(contextDir, "Magefile.go"))
+	if err != nil {
+		add("%v", err)
+		return
+	}
+	for _, t := range mageTargets {
+		if !defined[strings.ToLower(t)] {
+			add("stage %s: mage target %q is not defined in Magefile.go (it has %s)", s.Name, t, strings.Join(sortedKeys(defined), ", "))
+		}
+	}
+}
+
+// checkModuleDownload wants a RUN go mod download in stage s, with go.work
+// and every workspace module's go.mod and go.sum copied before it, so that
+// the download layer survives source changes.
+func checkModuleDownload(add func(string, ...any), contextDir string, s instructions.Stage) {
 	copiedBefore := map[string]bool{}
 	downloaded := false
-	var mageTargets []string
 	for _, cmd := range s.Commands {
 		switch c := cmd.(type) {
 		case *instructions.CopyCommand:
@@ -222,19 +194,8 @@ func checkBackendStage(add func(string, ...any), contextDir string, s instructio
 				}
 			}
 		case *instructions.RunCommand:
-			line := strings.Join(c.CmdLine, " ")
-			if strings.Contains(line, moduleDownload) {
+			if strings.Contains(strings.Join(c.CmdLine, " "), moduleDownload) {
 				downloaded = true
-			}
-			if _, after, ok := strings.Cut(line, "go tool mage"); ok {
-				for _, word := range strings.Fields(after) {
-					if word == "&&" || word == ";" || word == "|" {
-						break
-					}
-					if !strings.HasPrefix(word, "-") {
-						mageTargets = append(mageTargets, word)
-					}
-				}
 			}
 		}
 	}
@@ -255,19 +216,6 @@ func checkBackendStage(add func(string, ...any), contextDir string, s instructio
 	}
 	if !copiedBefore["go.work"] && len(work) > 0 {
 		add("stage %s: go.work is not copied before %q", s.Name, moduleDownload)
-	}
-	if len(mageTargets) == 0 {
-		add("stage %s: no RUN go tool mage <target>", s.Name)
-	}
-	defined, err := mageTargetsOf(filepath.Join(contextDir, "Magefile.go"))
-	if err != nil {
-		add("%v", err)
-		return
-	}
-	for _, t := range mageTargets {
-		if !defined[strings.ToLower(t)] {
-			add("stage %s: mage target %q is not defined in Magefile.go (it has %s)", s.Name, t, strings.Join(sortedKeys(defined), ", "))
-		}
 	}
 }
 
@@ -352,4 +300,62 @@ func dockerignore(contextDir string) *patternmatcher.PatternMatcher {
 		return nil
 	}
 	return pm
+}
+
+// parseDockerfile parses a Dockerfile with BuildKit's parser and linter,
+// reporting parser warnings, lint findings and variables in a FROM without a
+// global default through add. It returns the stages and the global ARG
+// defaults, or an error when the file does not parse.
+func parseDockerfile(file, contextDir string, add func(string, ...any)) ([]instructions.Stage, map[string]string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	res, err := dfparser.Parse(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", relTo(contextDir, file), err)
+	}
+	for _, w := range res.Warnings {
+		add("line %d: %s", w.Location.Start.Line, w.Short)
+	}
+	lint := linter.New(&linter.Config{Warn: func(rule, _, _, msg string, loc []dfparser.Range) {
+		line := 0
+		if len(loc) > 0 {
+			line = loc[0].Start.Line
+		}
+		add("line %d: %s: %s", line, rule, msg)
+	}})
+	stages, metaArgs, err := instructions.Parse(res.AST, lint)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", relTo(contextDir, file), err)
+	}
+
+	// Every variable in a FROM is a global ARG with a default.
+	defaults := map[string]string{}
+	for _, a := range metaArgs {
+		for _, kv := range a.Args {
+			if kv.Value != nil {
+				defaults[kv.Key] = *kv.Value
+			} else {
+				defaults[kv.Key] = ""
+			}
+		}
+	}
+	for _, s := range stages {
+		for _, m := range fromVar.FindAllStringSubmatch(s.BaseName, -1) {
+			if defaults[m[1]] == "" {
+				add("FROM %s: ARG %s needs a default before the first FROM", s.BaseName, m[1])
+			}
+		}
+	}
+	if len(stages) == 0 {
+		return nil, nil, fmt.Errorf("%s: no stages", relTo(contextDir, file))
+	}
+	return stages, defaults, nil
+}
+
+// baseImage is a stage's FROM with the global ARG defaults filled in.
+func baseImage(s instructions.Stage, defaults map[string]string) string {
+	return os.Expand(s.BaseName, func(k string) string { return defaults[k] })
 }

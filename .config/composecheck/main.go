@@ -1,8 +1,10 @@
 // Command composecheck validates docker-compose.yaml and the provisioning it
 // mounts, without Docker: it loads the compose file as `docker compose` does
 // (schema, interpolation, normalization), prints the services, checks the
-// project's rules for its Grafana service, and checks every provisioned data
-// source and dashboard query against docs/query-model.md.
+// project's rules for its services (Grafana, the MQTT broker, the demo feed)
+// and their Dockerfiles, checks every provisioned data source and dashboard
+// query against docs/query-model.md and docs/mqtt.md, and that the MQTT data
+// sources name the compose file's broker.
 //
 // Usage, from this directory (the module is not in go.work):
 //
@@ -97,6 +99,9 @@ func Run(ctx context.Context, file, root string, env []string, out interface{ Wr
 	if err != nil {
 		return append(errs, err)
 	}
+	if contract.MQTT, err = LoadMQTTContract(filepath.Join(root, "docs", "mqtt.md")); err != nil {
+		return append(errs, err)
+	}
 	dir := MountedProvisioning(project)
 	if dir == "" {
 		dir = filepath.Join(root, provisioningDir)
@@ -105,7 +110,8 @@ func Run(ctx context.Context, file, root string, env []string, out interface{ Wr
 	if err != nil {
 		return append(errs, err)
 	}
-	return append(errs, prov.Check(contract, pluginID, provisioningPath)...)
+	errs = append(errs, prov.Check(contract, pluginID, provisioningPath)...)
+	return append(errs, CheckStack(project, prov, contract.MQTT)...)
 }
 
 // findUp looks for name in the working directory and its parents.

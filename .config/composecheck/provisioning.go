@@ -27,6 +27,19 @@ type DataSource struct {
 	File           string         `yaml:"-"`
 }
 
+// Source is the data source's jsonData.source: "signals" when absent, and
+// as written when it is not a string, for the checks to report.
+func (ds DataSource) Source() string {
+	switch v := ds.JSONData[sourceSetting].(type) {
+	case nil:
+		return sourceSignals
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
 // DashboardProvider is one entry of a dashboards/*.yaml provisioning file.
 type DashboardProvider struct {
 	Name    string `yaml:"name"`
@@ -166,10 +179,20 @@ func (p *Provisioning) Check(c *Contract, pluginID, containerDir string) []error
 			add("%s: uid %q is used twice", where, ds.UID)
 		}
 		pulse[ds.UID] = ds
+		if ds.Source() == sourceMQTT {
+			errs = append(errs, checkMQTTDataSource(c.MQTT, ds, where)...)
+			continue
+		}
 		if len(ds.SecureJSONData) > 0 {
 			add("%s: secureJsonData is set, but Pulse has no secure settings", where)
 		}
 		for _, key := range sortedKeys(ds.JSONData) {
+			if key == sourceSetting {
+				if v := ds.JSONData[key]; v != sourceSignals {
+					add("%s: jsonData.source is %v, want %q or %q", where, v, sourceSignals, sourceMQTT)
+				}
+				continue
+			}
 			field, ok := c.Settings[key]
 			if !ok {
 				add("%s: jsonData.%s is not a setting of docs/query-model.md (known: %s)", where, key, strings.Join(sortedKeys(c.Settings), ", "))
@@ -321,6 +344,12 @@ func (d *dashboardChecker) query(where string, ref, q map[string]any) {
 	ds, ok := d.pulse[uid]
 	if !ok {
 		d.add("%s: data source uid %q is not a provisioned Pulse data source (have %s)", where, uid, strings.Join(sortedKeys(d.pulse), ", "))
+	}
+	if ok && ds.Source() == sourceMQTT {
+		for _, err := range checkMQTTQuery(d.contract.MQTT, ds, q) {
+			d.add("%s: %w", where, err)
+		}
+		return
 	}
 	for _, key := range sortedKeys(q) {
 		if slices.Contains(grafanaQueryFields, key) {

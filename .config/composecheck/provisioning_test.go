@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -255,5 +256,178 @@ func writeFrom(t *testing.T, file string, v any, encode func(any) ([]byte, error
 	}
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The e2e tests and the README rely on these names, ids and queries of the
+// MQTT data source and its dashboard.
+func TestProvisionedMQTTFixturesTheE2ETestsUse(t *testing.T) {
+	p := readRepoProvisioning(t, filepath.Join(repoRoot, "provisioning"))
+
+	var ds *DataSource
+	for i := range p.DataSources {
+		if p.DataSources[i].UID == "pulse-mqtt" {
+			ds = &p.DataSources[i]
+		}
+	}
+	if ds == nil || ds.Name != "Pulse MQTT" || ds.Type != pluginID || ds.IsDefault || filepath.Base(ds.File) != "pulse-mqtt.yaml" {
+		t.Fatalf("want data source Pulse MQTT, uid pulse-mqtt, not the default, in datasources/pulse-mqtt.yaml; got %+v", ds)
+	}
+	topics, _ := stringList(ds.JSONData["allowedTopics"])
+	if ds.Source() != "mqtt" || ds.JSONData["uri"] != "tcp://mosquitto:1883" || !slices.Equal(topics, []string{"home/#"}) {
+		t.Errorf("jsonData %v, want source mqtt, uri tcp://mosquitto:1883, allowedTopics [home/#]", ds.JSONData)
+	}
+
+	dash := dashboardByUID(t, p, "pulse-mqtt")
+	if dash["title"] != "Pulse — MQTT sensors" {
+		t.Errorf("title %q", dash["title"])
+	}
+	if r, _ := dash["refresh"].(string); r != "" {
+		t.Errorf("refresh is %q; live panels update by streaming, so it must be off", r)
+	}
+	if tr, _ := dash["time"].(map[string]any); tr["from"] != "now-5m" || tr["to"] != "now" {
+		t.Errorf("time %v, want now-5m to now", dash["time"])
+	}
+	panels := map[string]map[string]any{}
+	for _, raw := range dash["panels"].([]any) {
+		panel := raw.(map[string]any)
+		panels[panel["title"].(string)] = panel
+		for _, q := range targets(panel) {
+			if ref, _ := q["datasource"].(map[string]any); ref["uid"] != "pulse-mqtt" || ref["type"] != pluginID {
+				t.Errorf("panel %q queries %v, want the Pulse MQTT data source", panel["title"], q["datasource"])
+			}
+		}
+	}
+	want := map[string]struct {
+		id        float64
+		kind      string
+		streaming bool
+	}{
+		"Temperature per room (streaming)":                 {1, "timeseries", true},
+		"Kitchen temperature":                              {2, "stat", true},
+		"Temperature per room (alert-ready, no streaming)": {3, "timeseries", false},
+		"Latest payloads (living room)":                    {4, "table", true},
+	}
+	if len(panels) != len(want) {
+		t.Errorf("%d panels, want %d", len(panels), len(want))
+	}
+	for title, w := range want {
+		panel, ok := panels[title]
+		if !ok {
+			t.Errorf("no panel %q", title)
+			continue
+		}
+		if panel["id"] != w.id || panel["type"] != w.kind {
+			t.Errorf("panel %q: id %v, type %v; want %v, %s", title, panel["id"], panel["type"], w.id, w.kind)
+		}
+		qs := targets(panel)
+		if len(qs) != 1 || qs[0]["withStreaming"] != w.streaming || qs[0]["timeField"] != "ts" {
+			t.Errorf("panel %q: queries %v, want one with withStreaming %v and timeField ts", title, qs, w.streaming)
+		}
+	}
+
+	// One series per room: a wildcard topic with one field, streaming and
+	// not, on the same tap (same topic, timeField and fields).
+	live := targets(panels["Temperature per room (streaming)"])[0]
+	still := targets(panels["Temperature per room (alert-ready, no streaming)"])[0]
+	for _, q := range []map[string]any{live, still} {
+		if fields, _ := stringList(q["fields"]); q["topic"] != "home/+/climate" || !slices.Equal(fields, []string{"temp"}) {
+			t.Errorf("query %v, want topic home/+/climate and fields [temp]", q)
+		}
+	}
+	// Rows of one topic leave the others' fields null in the streaming
+	// frame: lines must span them.
+	custom := panels["Temperature per room (streaming)"]["fieldConfig"].(map[string]any)["defaults"].(map[string]any)["custom"].(map[string]any)
+	if custom["spanNulls"] != true {
+		t.Errorf("the streaming time series has spanNulls %v, want true", custom["spanNulls"])
+	}
+	// The stat follows one room's temp, the fastest, with two decimals so
+	// that its value changes as the stream goes.
+	stat := panels["Kitchen temperature"]
+	if q := targets(stat)[0]; q["topic"] != "home/kitchen/climate" || !slices.Equal(mustStrings(q["fields"]), []string{"temp"}) {
+		t.Errorf("Kitchen temperature query %v", q)
+	}
+	calcs := stat["options"].(map[string]any)["reduceOptions"].(map[string]any)["calcs"].([]any)
+	if len(calcs) != 1 || calcs[0] != "lastNotNull" {
+		t.Errorf("Kitchen temperature reduces with %v, want lastNotNull", calcs)
+	}
+	if d := stat["fieldConfig"].(map[string]any)["defaults"].(map[string]any)["decimals"]; d != 2.0 {
+		t.Errorf("Kitchen temperature shows %v decimals, want 2", d)
+	}
+	// The table shows whole payloads: no field selection.
+	if q := targets(panels["Latest payloads (living room)"])[0]; q["fields"] != nil || strings.ContainsAny(q["topic"].(string), "+#") {
+		t.Errorf("Latest payloads query %v, want one topic and no fields", q)
+	}
+}
+
+func mustStrings(v any) []string {
+	list, _ := stringList(v)
+	return list
+}
+
+// Each case breaks a copy of the MQTT data source or its dashboard in one way.
+func TestBrokenMQTTProvisioningFails(t *testing.T) {
+	query := func(d map[string]any, title string) map[string]any {
+		for _, raw := range d["panels"].([]any) {
+			if p := raw.(map[string]any); p["title"] == title {
+				return targets(p)[0]
+			}
+		}
+		panic("no panel " + title)
+	}
+	live := func(d map[string]any) map[string]any { return query(d, "Temperature per room (streaming)") }
+	cases := []struct {
+		name   string
+		breaks func(ds map[string]any, dash map[string]any)
+		want   string
+	}{
+		{"topic outside allowedTopics", func(_, d map[string]any) { live(d)["topic"] = "office/+/climate" },
+			`topic "office/+/climate" is not covered by data source "Pulse MQTT"'s allowedTopics [home/#]`},
+		{"a wider topic than allowed", func(_, d map[string]any) { live(d)["topic"] = "#" }, `topic "#" is not covered`},
+		{"no topic", func(_, d map[string]any) { delete(live(d), "topic") }, "topic is required by docs/mqtt.md"},
+		{"an invalid filter", func(_, d map[string]any) { live(d)["topic"] = "home/#/climate" }, "# must be a level of its own"},
+		{"a shared subscription", func(ds, d map[string]any) {
+			jsonData(ds)["allowedTopics"] = []any{"#", "$share/#"}
+			live(d)["topic"] = "$share/g/home/#"
+		}, "shared subscription"},
+		{"a signals field", func(_, d map[string]any) { live(d)["kind"] = "sine" }, `unknown field "kind" for MQTT data source "Pulse MQTT"`},
+		{"fields as text", func(_, d map[string]any) { live(d)["fields"] = "temp" }, "fields: want a list of strings"},
+		{"an empty field path", func(_, d map[string]any) { live(d)["fields"] = []any{""} }, "fields[0] is empty"},
+		{"flushMs out of bounds", func(_, d map[string]any) { live(d)["flushMs"] = 5.0 }, "flushMs: 5 is outside 10 … 10000"},
+		{"streaming as text", func(_, d map[string]any) { live(d)["withStreaming"] = "true" }, "withStreaming: want a bool"},
+		{"dangling data source uid", func(_, d map[string]any) {
+			live(d)["datasource"] = map[string]any{"type": pluginID, "uid": "pulse-mqtt-gone"}
+		}, `data source uid "pulse-mqtt-gone" is not a provisioned Pulse data source`},
+		{"a signals setting", func(ds, _ map[string]any) { jsonData(ds)["minStepMs"] = 5 }, "jsonData.minStepMs is not an MQTT setting of docs/mqtt.md"},
+		{"a secret in jsonData", func(ds, _ map[string]any) { jsonData(ds)["password"] = "x" }, "jsonData.password is not an MQTT setting of docs/mqtt.md in jsonData"},
+		{"no uri", func(ds, _ map[string]any) { delete(jsonData(ds), "uri") }, "jsonData.uri is required by docs/mqtt.md"},
+		{"a uri of another scheme", func(ds, _ map[string]any) { jsonData(ds)["uri"] = "http://mosquitto:1883" }, "the scheme is none of docs/mqtt.md's"},
+		{"credentials in the uri", func(ds, _ map[string]any) { jsonData(ds)["uri"] = "tcp://u:p@mosquitto:1883" }, "holds credentials"},
+		{"a version as a number", func(ds, _ map[string]any) { jsonData(ds)["protocolVersion"] = 5 }, "protocolVersion: want a string"},
+		{"an unknown version", func(ds, _ map[string]any) { jsonData(ds)["protocolVersion"] = "4" }, `protocolVersion: "4" is none of 3.1.1, 5`},
+		{"allowedTopics as text", func(ds, _ map[string]any) { jsonData(ds)["allowedTopics"] = "home/#" }, "allowedTopics: want a list of strings"},
+		{"an invalid allowed filter", func(ds, _ map[string]any) { jsonData(ds)["allowedTopics"] = []any{"home/#/x"} }, "jsonData.allowedTopics: topic filter"},
+		{"history out of bounds", func(ds, _ map[string]any) { jsonData(ds)["historyMaxRows"] = 0 }, "historyMaxRows: 0 is outside 1 … 1e+06"},
+		{"an unknown source", func(ds, _ map[string]any) { jsonData(ds)["source"] = "kafka" }, `jsonData.source is kafka, want "signals" or "mqtt"`},
+	}
+	contract := loadRepoContract(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyProvisioning(t)
+			dsFile := filepath.Join(dir, "datasources", "pulse-mqtt.yaml")
+			dashFile := filepath.Join(dir, "dashboards", "pulse-mqtt.json")
+			var ds, dash map[string]any
+			readInto(t, dsFile, &ds, yaml.Unmarshal)
+			readInto(t, dashFile, &dash, json.Unmarshal)
+			tc.breaks(ds, dash)
+			writeFrom(t, dsFile, ds, yaml.Marshal)
+			writeFrom(t, dashFile, dash, json.Marshal)
+
+			errs := readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath)
+			msg := errors.Join(errs...)
+			if msg == nil || !strings.Contains(msg.Error(), tc.want) {
+				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
+			}
+		})
 	}
 }

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// env is an environment for parseConfig's getenv.
+type env map[string]string
+
+func (e env) get(name string) string { return e[name] }
+
+var _ = Describe("the flags and the environment", func() {
+	It("default to the demo's four rooms under home/ on a local broker", func() {
+		cfg, err := parseConfig(nil, env{}.get, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cfg.uri).To(Equal("tcp://127.0.0.1:1883"))
+		Expect(cfg.root).To(Equal("home"))
+		Expect(cfg.rooms).To(Equal([]room{{"kitchen", 10}, {"livingroom", 1}, {"bedroom", 1}, {"garage", 0.2}}))
+		Expect(cfg.seed).To(Equal(uint64(1)))
+		Expect(cfg.malformedEvery).To(Equal(200))
+		Expect(cfg.report).To(Equal(time.Minute))
+		Expect(cfg.clientID).To(MatchRegexp(`^pulse-demofeed-[0-9a-f]{8}$`))
+	})
+
+	It("are read from the environment, and a flag on the command line wins over its variable", func() {
+		cfg, err := parseConfig([]string{"-root", "lab"}, env{
+			"PULSE_DEMO_URI":             "tcp://mosquitto:1883",
+			"PULSE_DEMO_ROOT":            "ignored",
+			"PULSE_DEMO_ROOMS":           "a=2, b=0.5",
+			"PULSE_DEMO_SEED":            "42",
+			"PULSE_DEMO_MALFORMED_EVERY": "0",
+			"PULSE_DEMO_CLIENT_ID":       "demo",
+			"PULSE_DEMO_REPORT":          "10s",
+		}.get, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cfg.uri).To(Equal("tcp://mosquitto:1883"))
+		Expect(cfg.root).To(Equal("lab"))
+		Expect(cfg.rooms).To(Equal([]room{{"a", 2}, {"b", 0.5}}))
+		Expect(cfg.seed).To(Equal(uint64(42)))
+		Expect(cfg.malformedEvery).To(BeZero())
+		Expect(cfg.clientID).To(Equal("demo"))
+		Expect(cfg.report).To(Equal(10 * time.Second))
+		Expect(cfg.rooms[1].period()).To(Equal(2 * time.Second))
+	})
+
+	DescribeTable("refuse bad input with status 2 and one line naming what was set",
+		func(args []string, e env, want string) {
+			var out bytes.Buffer
+			code := demofeed(context.Background(), args, e.get, &out)
+			Expect(code).To(Equal(2))
+			Expect(out.String()).To(HavePrefix("pulse-demofeed: "))
+			Expect(out.String()).To(ContainSubstring(want))
+			Expect(strings.Count(out.String(), "\n")).To(Equal(1), out.String())
+		},
+		Entry("an unknown flag", []string{"-url", "tcp://x"}, env{}, "flag provided but not defined: -url"),
+		Entry("an argument", []string{"tcp://x"}, env{}, `unexpected argument "tcp://x"`),
+		Entry("a scheme paho cannot dial", []string{"-uri", "http://broker:1883"}, env{}, `-uri "http://broker:1883": the scheme must be one of tcp://`),
+		Entry("no host", []string{"-uri", "tcp://:1883"}, env{}, "no host"),
+		Entry("credentials in the address", nil, env{"PULSE_DEMO_URI": "tcp://u:p@broker"}, "PULSE_DEMO_URI"),
+		Entry("a port out of range", []string{"-uri", "tcp://broker:70000"}, env{}, `port "70000"`),
+		Entry("a root with a wildcard", []string{"-root", "home/#"}, env{}, "no wildcards"),
+		Entry("a root for the broker's own topics", []string{"-root", "$SYS"}, env{}, "must not start with $"),
+		Entry("a root ending with /", []string{"-root", "home/"}, env{}, "must not start or end with /"),
+		Entry("a room without a rate", []string{"-rooms", "kitchen"}, env{}, `"kitchen" has no rate`),
+		Entry("a rate out of bounds", nil, env{"PULSE_DEMO_ROOMS": "kitchen=1000"}, `PULSE_DEMO_ROOMS "kitchen=1000": room "kitchen": the rate "1000" is not a number of Hz from 0.01 to 100`),
+		Entry("a rate that is not a number", []string{"-rooms", "kitchen=fast"}, env{}, `the rate "fast"`),
+		Entry("a room named twice", []string{"-rooms", "a=1,a=2"}, env{}, `room "a" is named twice`),
+		Entry("a room name with a level separator", []string{"-rooms", "a/b=1"}, env{}, "one topic level"),
+		Entry("no rooms", []string{"-rooms", " , "}, env{}, "no rooms"),
+		Entry("a seed that is not a whole number", nil, env{"PULSE_DEMO_SEED": "-1"}, `PULSE_DEMO_SEED "-1": want a whole number`),
+		Entry("a negative cadence", []string{"-malformed-every", "-5"}, env{}, "-malformed-every must not be negative"),
+		Entry("a report interval that is not a duration", nil, env{"PULSE_DEMO_REPORT": "often"}, "PULSE_DEMO_REPORT=often"),
+	)
+
+	It("print the usage with every variable on -h, and exit 0", func() {
+		var out bytes.Buffer
+		_, err := parseConfig([]string{"-h"}, env{}.get, &out)
+		Expect(errors.Is(err, flag.ErrHelp)).To(BeTrue())
+		for _, name := range envOrder {
+			Expect(out.String()).To(ContainSubstring(envOf[name] + " "))
+			Expect(out.String()).To(ContainSubstring("-" + name))
+		}
+		Expect(demofeed(context.Background(), []string{"-h"}, env{}.get, io.Discard)).To(Equal(0))
+	})
+})
