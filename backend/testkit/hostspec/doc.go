@@ -5,6 +5,11 @@
 // (package contract) through the plugin driver; grafanaspec runs the same
 // specs against a real Grafana.
 //
+// The MQTT specs (the feed contract, and mqtt_test.go) run against a
+// mosquitto the suite starts on free loopback ports (package mqtttest).
+// They need Debian's mosquitto: without it the suite fails, saying how to
+// install it; it never skips them.
+//
 // Run it from backend/testkit:
 //
 //	go run github.com/onsi/ginkgo/v2/ginkgo -race ./hostspec

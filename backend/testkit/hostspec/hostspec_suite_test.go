@@ -9,6 +9,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
+	"github.com/pulse-datasource/pulse/backend/testkit/contract"
 	"github.com/pulse-datasource/pulse/backend/testkit/contract/plugindriver"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
@@ -27,6 +29,18 @@ var (
 	contractDriver *plugindriver.Driver
 	// pluginStderr holds everything the plugin wrote to stderr.
 	pluginStderr = &lockedBuffer{}
+
+	// broker is this suite process's mosquitto, with the auth listener.
+	broker *mqtttest.Broker
+	// brokerFeed publishes to broker for the feed contract.
+	brokerFeed *mqttFeed
+	// mqttDS is the MQTT data source of the feed contract: it reaches
+	// broker's plain listener and allows contract.FeedAllowedTopics.
+	mqttDS pluginhost.Instance
+	// feedDriver runs the feed contract against host.
+	feedDriver *plugindriver.Driver
+	// feedStandIn is a Grafana stand-in in front of host for mqttDS.
+	feedStandIn *grafanaLike
 )
 
 // The plugin is built once (on process 1 when the suite runs in parallel)
@@ -41,7 +55,15 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	return []byte(binary)
 }, func(ctx SpecContext, binary []byte) {
 	binaryPath = string(binary)
+	// A missing mosquitto fails the suite, saying how to install it. The
+	// broker starts first, so that it stops after the plugin.
 	var err error
+	broker, err = mqtttest.Start(mqtttest.Listeners{Auth: true})
+	Expect(err).NotTo(HaveOccurred(), "starting mosquitto for the MQTT specs")
+	DeferCleanup(broker.Stop)
+	brokerFeed = newMQTTFeed(broker)
+	DeferCleanup(brokerFeed.Close)
+
 	host, err = pluginhost.Start(ctx, pluginhost.Options{
 		Binary:    binaryPath,
 		LogOutput: GinkgoWriter,
@@ -52,6 +74,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	contractDriver = plugindriver.New(host, defaultDS)
 	DeferCleanup(contractDriver.Close)
 	standIn = startGrafanaLike(host, defaultDS)
+
+	mqttDS = mqttInstance("pulse-mqtt", map[string]any{"uri": broker.URL("plain"), "allowedTopics": contract.FeedAllowedTopics}, nil)
+	feedDriver = plugindriver.New(host, mqttDS)
+	DeferCleanup(feedDriver.Close)
+	feedStandIn = startGrafanaLike(host, mqttDS)
 }, NodeTimeout(10*time.Minute))
 
 // Whatever the specs did, the plugin neither crashed nor raced.
@@ -62,6 +89,8 @@ var _ = AfterSuite(func() {
 	Expect(host.Exited()).To(BeFalse(), "the plugin exited during the suite")
 	Expect(pluginStderr.String()).NotTo(ContainSubstring("WARNING: DATA RACE"))
 	Expect(pluginStderr.String()).NotTo(MatchRegexp(`(?m)^(panic: |fatal error: )`))
+	Expect(pluginStderr.String()).NotTo(ContainSubstring(mqtttest.AlicePassword), "no MQTT password in the plugin's log")
+	Expect(pluginStderr.String()).NotTo(ContainSubstring(secretMarker), "no secret in the plugin's log")
 })
 
 // healthy asserts the plugin still runs and answers a health check with OK.

@@ -16,6 +16,9 @@ type Instance struct {
 	// JSONData is the settings' raw jsonData bytes, sent as they are (they
 	// need not be valid JSON). Nil sends none.
 	JSONData []byte
+	// SecureJSONData is the settings' decrypted secureJsonData (passwords,
+	// keys), as Grafana sends it. Nil sends none.
+	SecureJSONData map[string]string
 	// Updated is when the settings last changed. Zero means the Unix epoch.
 	Updated time.Time
 }
@@ -34,10 +37,11 @@ func (i Instance) PluginContext() *pluginv2.PluginContext {
 		OrgId:    orgID,
 		PluginId: PluginID,
 		DataSourceInstanceSettings: &pluginv2.DataSourceInstanceSettings{
-			Uid:           i.UID,
-			Name:          i.Name,
-			JsonData:      i.JSONData,
-			LastUpdatedMS: updated,
+			Uid:                     i.UID,
+			Name:                    i.Name,
+			JsonData:                i.JSONData,
+			DecryptedSecureJsonData: i.SecureJSONData,
+			LastUpdatedMS:           updated,
 		},
 	}
 }

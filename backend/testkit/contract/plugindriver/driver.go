@@ -25,7 +25,10 @@ type Driver struct {
 	closed   bool
 }
 
-var _ contract.Driver = (*Driver)(nil)
+var (
+	_ contract.Driver          = (*Driver)(nil)
+	_ contract.StreamPublisher = (*Driver)(nil)
+)
 
 // New is a driver for the data source ds of the plugin that host runs.
 func New(host *pluginhost.Host, ds pluginhost.Instance) *Driver {
@@ -78,6 +81,20 @@ func (d *Driver) ActiveStreams(ctx context.Context) (int, error) {
 	}
 	v, err := pluginhost.MetricValue(resp.GetMetrics().GetPrometheus(), "pulse_stream_active")
 	return int(v), err
+}
+
+// PublishStream sends PublishStream for the channel, as Grafana does when a
+// viewer publishes to it, and returns the plugin's answer.
+func (d *Driver) PublishStream(ctx context.Context, name string, data []byte) (backend.PublishStreamStatus, error) {
+	path, ok := strings.CutPrefix(name, d.ds.ChannelPrefix())
+	if !ok {
+		return 0, fmt.Errorf("publishing to %s: not a channel of data source %s (%s…)", name, d.ds.UID, d.ds.ChannelPrefix())
+	}
+	resp, err := d.host.Stream.PublishStream(ctx, d.ds.PublishStreamRequest(path, data))
+	if err != nil {
+		return 0, fmt.Errorf("publishing to %s: PublishStream: %w", name, err)
+	}
+	return backend.PublishStreamStatus(resp.GetStatus()), nil
 }
 
 // Subscribe asks SubscribeStream to admit a viewer and, once admitted,
