@@ -33,7 +33,7 @@ test.describe('MQTT data source', () => {
     gotoDataSourceConfigPage,
     request,
   }) => {
-    // Made through the API (the config editor shows the signals' settings only); one of the same
+    // Made through the API, so that the spec does not depend on the editor's layout; one of the same
     // name left by an earlier run is replaced.
     const ds = await createDataSource({
       type: PLUGIN_ID,

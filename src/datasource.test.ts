@@ -1,21 +1,32 @@
-import { CoreApp, DataQueryRequest, DataQueryResponse, ScopedVars } from '@grafana/data';
+import { CoreApp, DataQueryRequest, DataQueryResponse } from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
 import { lastValueFrom, of } from 'rxjs';
 
-import { DataSource } from './datasource';
+import { DataSource, MAX_EXPANDED_QUERIES } from './datasource';
 import { instanceSettings } from './testing/fixtures';
-import { DEFAULT_QUERY, PulseQuery } from './types';
+import { Variables } from './testing/templateSrv';
+import { DEFAULT_MQTT_QUERY, DEFAULT_QUERY, PulseQuery } from './types';
 
-const VARIABLES: Record<string, string> = { step: '250', kind: 'sine', n: '3', word: 'many' };
+const mockVariables: Variables = {
+  step: '250',
+  kind: 'sine',
+  n: '3',
+  word: 'many',
+  line: 'line1',
+  room: ['kitchen', 'hall'],
+  floor: ['1', '2', '3'],
+  metric: ['celsius', 'humidity'],
+  one: ['only'],
+  none: [],
+  ts: 'meta.ts',
+  flush: '250',
+};
 
 // A template service that knows a few dashboard variables and lets scoped ones win, as Grafana's does.
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getTemplateSrv: () => ({
-    replace: (text: string, scoped?: ScopedVars) =>
-      text.replace(/\$(\w+)/g, (whole, name: string) => String(scoped?.[name]?.value ?? VARIABLES[name] ?? whole)),
-  }),
-}));
+jest.mock('@grafana/runtime', () => {
+  const { fakeTemplateSrv } = jest.requireActual('./testing/templateSrv');
+  return { ...jest.requireActual('@grafana/runtime'), getTemplateSrv: () => fakeTemplateSrv(mockVariables) };
+});
 
 const q = (fields: Partial<PulseQuery>): PulseQuery => ({ refId: 'A', ...fields });
 
@@ -84,11 +95,19 @@ describe('DataSource', () => {
 
     const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
 
-    it('sends valid queries untouched and answers none with an error', async () => {
+    it('sends valid queries resolved, and answers none with an error', async () => {
       const targets = [q({ stepMs: '$step' }), q({ refId: 'B', kind: 'sine' })];
       const response = await lastValueFrom(ds.query(request(targets)));
-      expect(sent).toEqual(targets);
+      expect(sent).toEqual([q({ stepMs: 250 }), q({ refId: 'B', kind: 'sine' })]);
       expect(response.errors).toBeUndefined();
+    });
+
+    it('resolves each query once: what it sends is not resolved again', async () => {
+      const spy = jest.spyOn(ds, 'applyTemplateVariables');
+      await lastValueFrom(ds.query(request([q({ stepMs: '$step' })])));
+      const [resolved] = sent;
+      expect(ds.applyTemplateVariables(resolved, { step: { text: '1', value: '1' } })).toBe(resolved);
+      expect(spy).toHaveBeenCalledTimes(2);
     });
 
     it('holds back invalid queries and names the reason per refId', async () => {
@@ -106,6 +125,215 @@ describe('DataSource', () => {
       const response = await lastValueFrom(strict.query(request([q({ stepMs: 100, seriesCount: 2 })])));
       expect(sent).toEqual([]);
       expect(response.errors?.[0].message).toBe('Query A: stepMs must be between 500 and 3,600,000');
+    });
+  });
+});
+
+describe('an MQTT data source', () => {
+  const ds = new DataSource(instanceSettings({ source: 'mqtt' }));
+
+  it('offers a streaming query without the signals’ fields, and no stream to alert rules', () => {
+    expect(ds.source).toBe('mqtt');
+    expect(ds.getDefaultQuery(CoreApp.PanelEditor)).toEqual({ withStreaming: true });
+    expect(ds.getDefaultQuery(CoreApp.Explore)).toBe(DEFAULT_MQTT_QUERY);
+    expect(ds.getDefaultQuery(CoreApp.UnifiedAlerting)).toEqual({ withStreaming: false });
+    for (const field of ['kind', 'stepMs', 'periodMs', 'amplitude', 'offset', 'seed', 'seriesCount']) {
+      expect(ds.getDefaultQuery(CoreApp.PanelEditor)).not.toHaveProperty(field);
+    }
+  });
+
+  it('leaves out hidden queries and queries without a topic yet', () => {
+    expect(ds.filterQuery(q({ topic: 'a' }))).toBe(true);
+    expect(ds.filterQuery(q({ topic: 'a', hide: true }))).toBe(false);
+    expect(ds.filterQuery(q({}))).toBe(false);
+    expect(ds.filterQuery(q({ topic: '' }))).toBe(false);
+  });
+
+  it('a data source with an unknown source offers an empty query and lets the backend answer', () => {
+    const kafka = new DataSource(instanceSettings({ source: 'kafka' }));
+    expect(kafka.getDefaultQuery(CoreApp.PanelEditor)).toEqual({});
+  });
+
+  describe('applyTemplateVariables', () => {
+    it('replaces variables in topic, timeField, fields and flushMs, and leaves signal fields alone', () => {
+      const out = ds.applyTemplateVariables(
+        q({
+          topic: 'plant/$line/temp',
+          timeField: '${ts}',
+          fields: ['[[line]].celsius', 'ok'],
+          flushMs: '$flush',
+          stepMs: '$step',
+        }),
+        {}
+      );
+      expect(out).toEqual(
+        q({
+          topic: 'plant/line1/temp',
+          timeField: 'meta.ts',
+          fields: ['line1.celsius', 'ok'],
+          flushMs: 250,
+          stepMs: '$step',
+        })
+      );
+    });
+
+    it('prefers scoped variables', () => {
+      const out = ds.applyTemplateVariables(q({ topic: 'plant/$line/temp' }), { line: { text: 'l2', value: 'l2' } });
+      expect(out.topic).toBe('plant/l2/temp');
+    });
+
+    it('makes a field entry whose variable has several values one path per value', () => {
+      const out = ds.applyTemplateVariables(q({ topic: 't', fields: ['sensor.$metric', 'ok', '$one'] }), {});
+      expect(out.fields).toEqual(['sensor.celsius', 'sensor.humidity', 'ok', 'only']);
+    });
+
+    it('drops a field entry that only a variable made empty, and keeps one written empty for the check', () => {
+      const out = ds.applyTemplateVariables(q({ topic: 't', fields: ['$none', 'ok', ''] }), {});
+      expect(out.fields).toEqual(['ok', '']);
+    });
+
+    it('keeps an explicit format of the user’s', () => {
+      const out = ds.applyTemplateVariables(q({ topic: 'plant/${room:csv}' }), {});
+      expect(out.topic).toBe('plant/kitchen,hall');
+    });
+  });
+
+  describe('query', () => {
+    let sent: PulseQuery[];
+    beforeEach(() => {
+      sent = [];
+      jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
+        sent = request.targets as PulseQuery[];
+        return of({ data: [] } as DataQueryResponse);
+      });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+
+    it('sends a topic with single-value variables as one query', async () => {
+      const response = await lastValueFrom(ds.query(request([q({ topic: 'plant/$line/temp', fields: ['$one'] })])));
+      expect(sent).toEqual([q({ topic: 'plant/line1/temp', fields: ['only'] })]);
+      expect(response.errors).toBeUndefined();
+    });
+
+    it('expands a topic whose variable has several values into one query per value, refIds <refId>/<value>', async () => {
+      const targets = [
+        q({ topic: 'home/$room/temp', withStreaming: true, fields: ['$room.celsius'] }),
+        q({ refId: 'B', topic: 'office/temp' }),
+      ];
+      const response = await lastValueFrom(ds.query(request(targets)));
+      expect(sent).toEqual([
+        q({ refId: 'A/kitchen', topic: 'home/kitchen/temp', withStreaming: true, fields: ['kitchen.celsius'] }),
+        q({ refId: 'A/hall', topic: 'home/hall/temp', withStreaming: true, fields: ['hall.celsius'] }),
+        q({ refId: 'B', topic: 'office/temp' }),
+      ]);
+      expect(response.errors).toBeUndefined();
+    });
+
+    it('expands two multi-value variables into every combination, in order', async () => {
+      await lastValueFrom(ds.query(request([q({ topic: '$room/${floor}' })])));
+      expect(sent.map((t) => [t.refId, t.topic])).toEqual([
+        ['A/kitchen/1', 'kitchen/1'],
+        ['A/kitchen/2', 'kitchen/2'],
+        ['A/kitchen/3', 'kitchen/3'],
+        ['A/hall/1', 'hall/1'],
+        ['A/hall/2', 'hall/2'],
+        ['A/hall/3', 'hall/3'],
+      ]);
+    });
+
+    it('keeps expanded refIds distinct from the others of the request', async () => {
+      await lastValueFrom(ds.query(request([q({ topic: 'x/$room' }), q({ refId: 'A/hall', topic: 'y' })])));
+      expect(sent.map((t) => t.refId)).toEqual(['A/kitchen', 'A/hall#2', 'A/hall']);
+    });
+
+    it('uses a repeated panel’s single value instead of expanding', async () => {
+      const repeated = {
+        ...request([q({ topic: 'home/$room/temp' })]),
+        scopedVars: { room: { text: 'hall', value: 'hall' } },
+      };
+      await lastValueFrom(ds.query(repeated as DataQueryRequest<PulseQuery>));
+      expect(sent).toEqual([q({ topic: 'home/hall/temp' })]);
+    });
+
+    it(`refuses a topic that would expand into more than ${MAX_EXPANDED_QUERIES} queries`, async () => {
+      const many = { ...mockVariables };
+      mockVariables.big = Array.from({ length: MAX_EXPANDED_QUERIES + 1 }, (_, i) => `s${i}`);
+      try {
+        const response = await lastValueFrom(
+          ds.query(request([q({ topic: 'x/$big' }), q({ refId: 'B', topic: 'y' })]))
+        );
+        expect(sent.map((t) => t.refId)).toEqual(['B']);
+        expect(response.errors).toEqual([
+          {
+            refId: 'A',
+            message:
+              'Query A: the topic\'s variables select 101 topics, and one query expands into at most 100: select fewer values, or match them with a wildcard (for example a custom "All" value of +)',
+          },
+        ]);
+      } finally {
+        delete mockVariables.big;
+        expect(mockVariables).toEqual(many);
+      }
+    });
+
+    it('refuses a time field whose variable has several values', async () => {
+      const response = await lastValueFrom(ds.query(request([q({ topic: 't', timeField: '$metric' })])));
+      expect(sent).toEqual([]);
+      expect(response.errors?.[0].message).toBe(
+        'Query A: timeField: $metric has several values selected, and a query reads one time field'
+      );
+    });
+
+    it('holds back what the backend would refuse, per expanded query', async () => {
+      const targets = [q({ topic: 'a/$room#' }), q({ refId: 'B', topic: 'ok', flushMs: 5 }), q({ refId: 'C' })];
+      const response = await lastValueFrom(ds.query(request(targets)));
+      expect(sent).toEqual([]);
+      expect(response.errors?.map((e) => e.message)).toEqual([
+        'Query A/kitchen: topic \'#\' must be a whole level and the last one, got "a/kitchen#"',
+        'Query A/hall: topic \'#\' must be a whole level and the last one, got "a/hall#"',
+        'Query B: flushMs must be between 10 and 10,000',
+        'Query C: topic is required: the MQTT topic or topic filter to read',
+      ]);
+    });
+
+    it('checks the channel’s length with this data source’s uid', async () => {
+      // ds/pulse-uid/mqtt/v1/100/ is 25 characters; a topic of 100 bytes and the NUL after it take 135.
+      const fits = await lastValueFrom(ds.query(request([q({ topic: 'x'.repeat(100), withStreaming: true })])));
+      expect(fits.errors).toBeUndefined();
+      const long = await lastValueFrom(ds.query(request([q({ topic: 'x'.repeat(101), withStreaming: true })])));
+      expect(long.errors?.[0].message).toMatch(
+        /^Query A: with streaming, this query's channel would be 161 characters long/
+      );
+      const off = await lastValueFrom(ds.query(request([q({ topic: 'x'.repeat(101) })])));
+      expect(off.errors).toBeUndefined();
+    });
+
+    it('refuses a topic outside allowedTopics', async () => {
+      const bounded = new DataSource(instanceSettings({ source: 'mqtt', allowedTopics: ['plant/#'] }));
+      const response = await lastValueFrom(
+        bounded.query(request([q({ topic: 'office/temp' }), q({ refId: 'B', topic: 'plant/+/temp' })]))
+      );
+      expect(sent.map((t) => t.refId)).toEqual(['B']);
+      expect(response.errors?.[0].message).toBe(
+        'Query A: topic "office/temp" is not covered by this data source\'s allowed topics'
+      );
+    });
+  });
+
+  describe('interpolateVariablesInQueries', () => {
+    it('expands as query() does, for Explore', () => {
+      const out = ds.interpolateVariablesInQueries([q({ topic: 'home/$room', timeField: '$ts' })], {});
+      expect(out).toEqual([
+        q({ refId: 'A/kitchen', topic: 'home/kitchen', timeField: 'meta.ts' }),
+        q({ refId: 'A/hall', topic: 'home/hall', timeField: 'meta.ts' }),
+      ]);
+    });
+
+    it('resolves a query it cannot expand as Grafana would', () => {
+      const out = ds.interpolateVariablesInQueries([q({ topic: 'x', timeField: '$metric' })], {});
+      expect(out).toEqual([q({ topic: 'x', timeField: '{celsius,humidity}' })]);
     });
   });
 });

@@ -1,8 +1,18 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-// The query model and data source settings. Mirrors docs/query-model.md field for field:
-// change both together, and the backend's copy too.
+// The query model and data source settings. Mirrors docs/query-model.md (the generated signals)
+// and docs/mqtt.md (the MQTT source) field for field: change them together, and the backend's copy
+// too.
+
+/** The sources a Pulse data source can read, by their `jsonData.source` name. */
+export type SourceName = 'signals' | 'mqtt';
+
+/** Every source this frontend knows, in the order the config editor offers them. */
+export const SOURCE_NAMES: readonly SourceName[] = ['signals', 'mqtt'];
+
+/** The source of a data source whose settings name none. */
+export const DEFAULT_SOURCE: SourceName = 'signals';
 
 /** The shapes Pulse generates. */
 export type SignalKind = 'randomWalk' | 'sine' | 'square' | 'sawtooth' | 'counter';
@@ -19,7 +29,12 @@ export const PERIODIC_KINDS: readonly SignalKind[] = ['sine', 'square', 'sawtoot
  */
 export type Templated<T> = T | string;
 
-/** One Pulse query. Every field is optional; an absent field takes its default. */
+/**
+ * One Pulse query. Every field is optional; an absent field takes its default. Which fields mean
+ * something depends on the data source's source: `withStreaming` and `flushMs` are shared, `kind`
+ * to `seriesCount` are the generated signals', `topic`, `timeField` and `fields` the MQTT source's.
+ * The backend warns about the other source's fields, so an editor writes only its own.
+ */
 export interface PulseQuery extends DataQuery {
   /** Keep the panel live through a Grafana Live channel. */
   withStreaming?: boolean;
@@ -38,7 +53,27 @@ export interface PulseQuery extends DataQuery {
   seriesCount?: Templated<number>;
   /** The stream's flush window in milliseconds: at most one frame per window (integer). */
   flushMs?: Templated<number>;
+  /** MQTT: the topic filter to subscribe to (`+` a whole level, `#` the whole last level). */
+  topic?: string;
+  /** MQTT: the gjson path of each row's time in its payload; absent means the arrival time. */
+  timeField?: string;
+  /** MQTT: the gjson paths of the values to keep; absent or empty keeps every field. */
+  fields?: string[];
 }
+
+/** The fields of a query that belong to the generated signals. */
+export const SIGNALS_QUERY_FIELDS = [
+  'kind',
+  'stepMs',
+  'periodMs',
+  'amplitude',
+  'offset',
+  'seed',
+  'seriesCount',
+] as const satisfies ReadonlyArray<keyof PulseQuery>;
+
+/** The fields of a query that belong to the MQTT source. */
+export const MQTT_QUERY_FIELDS = ['topic', 'timeField', 'fields'] as const satisfies ReadonlyArray<keyof PulseQuery>;
 
 /** The numeric fields of a query. */
 export type NumericQueryField = 'stepMs' | 'periodMs' | 'amplitude' | 'offset' | 'seed' | 'seriesCount' | 'flushMs';
@@ -81,15 +116,67 @@ export const DEFAULT_QUERY: Readonly<Omit<PulseQuery, 'refId'>> = {
   flushMs: QUERY_BOUNDS.flushMs.default,
 };
 
-/** The data source settings the backend reads (`jsonData`). Pulse has no secure settings. */
+/**
+ * The data source settings the backend reads (`jsonData`). `source` picks what the data source
+ * reads; `maxStreams` is shared; the others belong to one source each, and the other sources
+ * ignore them.
+ */
 export interface PulseOptions extends DataSourceJsonData {
+  /** What this data source reads: the generated signals (absent) or an MQTT broker. */
+  source?: string;
   /** The smallest `stepMs` this data source accepts. */
   minStepMs?: number;
   /** The largest `seriesCount` this data source accepts. */
   maxSeries?: number;
   /** The most channels this data source streams at once; a viewer of one more is refused. */
   maxStreams?: number;
+  /** MQTT: the broker's address, `scheme://host[:port]`. */
+  uri?: string;
+  /** MQTT: the user name; empty connects without one. */
+  username?: string;
+  /** MQTT: the client ID; empty makes a new one each time the data source opens. */
+  clientID?: string;
+  /** MQTT: the protocol version spoken to the broker; absent means 3.1.1. */
+  protocolVersion?: MqttProtocolVersion;
+  /** MQTT: accept any broker certificate (for testing only). */
+  tlsSkipVerify?: boolean;
+  /** MQTT: present the client certificate `tlsClientCert` with its key `tlsClientKey`. */
+  tlsAuth?: boolean;
+  /** MQTT: trust the broker's certificate when `tlsCACert` signed it. */
+  tlsAuthWithCACert?: boolean;
+  /** MQTT: the topic filters queries may subscribe to; empty allows any. */
+  allowedTopics?: string[];
+  /** MQTT: the most rows one tap keeps. */
+  historyMaxRows?: number;
+  /** MQTT: roughly the most memory one tap's rows take, in bytes. */
+  historyMaxBytes?: number;
+  /** MQTT: how long a tap is kept after its last stream stopped or a query last read it. */
+  lingerSeconds?: number;
 }
+
+/** The MQTT versions Pulse speaks. */
+export type MqttProtocolVersion = '3.1.1' | '5';
+
+/** The MQTT protocol versions, the default first. */
+export const MQTT_PROTOCOL_VERSIONS: readonly MqttProtocolVersion[] = ['3.1.1', '5'];
+
+/** The secure settings (`secureJsonData`): Grafana stores them encrypted and never sends them back. */
+export interface PulseSecureOptions {
+  /** MQTT: the password, sent with the user name. */
+  password?: string;
+  /** MQTT: the PEM certificate of the CA that signed the broker's. */
+  tlsCACert?: string;
+  /** MQTT: the client's PEM certificate. */
+  tlsClientCert?: string;
+  /** MQTT: the client certificate's PEM private key. */
+  tlsClientKey?: string;
+}
+
+/** The name of a secure setting. */
+export type SecureField = keyof PulseSecureOptions;
+
+/** Every secure setting. */
+export const SECURE_FIELDS: readonly SecureField[] = ['password', 'tlsCACert', 'tlsClientCert', 'tlsClientKey'];
 
 /** The settings' fields. */
 export type OptionField = 'minStepMs' | 'maxSeries' | 'maxStreams';
@@ -100,3 +187,37 @@ export const OPTION_BOUNDS: Readonly<Record<OptionField, NumberBounds>> = {
   maxSeries: { min: 1, max: 16, default: 16, integer: true },
   maxStreams: { min: 1, max: 10_000, default: 1000, integer: true },
 };
+
+/** The MQTT source's numeric settings. */
+export type MqttOptionField = 'historyMaxRows' | 'historyMaxBytes' | 'lingerSeconds' | 'maxStreams';
+
+/** The MQTT source's numeric settings' bounds and defaults (docs/mqtt.md, "Settings"). */
+export const MQTT_OPTION_BOUNDS: Readonly<Record<MqttOptionField, NumberBounds>> = {
+  historyMaxRows: { min: 1, max: 1_000_000, default: 10_000, integer: true },
+  historyMaxBytes: { min: 65_536, max: 1_073_741_824, default: 4_194_304, integer: true },
+  lingerSeconds: { min: 0, max: 86_400, default: 600, integer: true },
+  maxStreams: OPTION_BOUNDS.maxStreams,
+};
+
+/** The MQTT query's numeric field and its bounds: the flush window, as for the signals. */
+export const MQTT_QUERY_BOUNDS: Readonly<{ flushMs: NumberBounds }> = { flushMs: QUERY_BOUNDS.flushMs };
+
+/** The MQTT source's limits on queries and settings (docs/mqtt.md, "Query" and "Limits"). */
+export const MQTT_LIMITS = {
+  /** The longest topic filter, in bytes of UTF-8: MQTT strings carry a two-byte length. */
+  topicBytes: 65_535,
+  /** The longest gjson path of `timeField` or of one `fields` entry, in bytes of UTF-8. */
+  pathBytes: 1024,
+  /** The most paths `fields` may list. */
+  paths: 256,
+  /** The most filters `allowedTopics` may list. */
+  allowedTopics: 1000,
+  /** Grafana Live's limit for a whole channel, `ds/<uid>/<path>`. */
+  channelLength: 160,
+} as const;
+
+/**
+ * A new MQTT query: streaming, since an MQTT panel is usually a live one. It carries no signal
+ * fields (the backend would warn about them) and no topic yet.
+ */
+export const DEFAULT_MQTT_QUERY: Readonly<Omit<PulseQuery, 'refId'>> = { withStreaming: true };

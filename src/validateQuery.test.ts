@@ -1,6 +1,6 @@
 import { boundsFor } from './bounds';
 import { DEFAULT_QUERY, PulseQuery, QUERY_BOUNDS } from './types';
-import { validateQuery } from './validateQuery';
+import { foreignFields, validateQuery } from './validateQuery';
 
 const q = (fields: Partial<PulseQuery>): PulseQuery => ({ refId: 'A', ...fields });
 
@@ -59,5 +59,118 @@ describe('validateQuery', () => {
       'stepMs must be between 500 and 3,600,000',
       'seriesCount must be between 1 and 4',
     ]);
+  });
+});
+
+describe('validateQuery for an MQTT data source', () => {
+  const mqtt = (fields: Partial<PulseQuery>, options: Parameters<typeof validateQuery>[1] = {}) =>
+    validateQuery(q(fields), { source: 'mqtt', ...options });
+
+  it('accepts a topic with the optional fields, and none of the signals’ checks', () => {
+    expect(mqtt({ topic: 'plant/+/temp' })).toEqual([]);
+    expect(
+      mqtt({ topic: '#', withStreaming: true, timeField: 'ts', fields: ['celsius', 'a.b'], flushMs: 250 })
+    ).toEqual([]);
+    expect(mqtt({ topic: 'x', stepMs: 0, kind: 'triangle' })).toEqual([]);
+  });
+
+  it('requires a topic', () => {
+    expect(mqtt({})).toEqual(['topic is required: the MQTT topic or topic filter to read']);
+    expect(mqtt({ topic: '' })).toEqual(['topic is required: the MQTT topic or topic filter to read']);
+    expect(mqtt({ topic: 5 as unknown as string })).toEqual(['topic must be text, got 5']);
+  });
+
+  it('names a bad topic filter, as the backend would', () => {
+    expect(mqtt({ topic: 'a/#/b' })).toEqual([`topic '#' must be a whole level and the last one, got "a/#/b"`]);
+    expect(mqtt({ topic: 'a/b+' })).toEqual([`topic '+' must be a whole level, got "a/b+"`]);
+    expect(mqtt({ topic: 'a\u0000' })).toEqual(['topic must not contain U+0000 (NUL)']);
+    expect(mqtt({ topic: 'x'.repeat(65_536) })).toEqual(['topic must be at most 65,535 bytes of UTF-8, got 65,536']);
+    expect(mqtt({ topic: '$share/g/a' })[0]).toMatch(/^topic must not be a shared subscription/);
+  });
+
+  it('checks the topic against allowedTopics', () => {
+    const options = { allowedTopics: ['plant/#'] };
+    expect(mqtt({ topic: 'plant/+/temp' }, options)).toEqual([]);
+    expect(mqtt({ topic: 'office' }, options)).toEqual([
+      `topic "office" is not covered by this data source's allowed topics`,
+    ]);
+  });
+
+  it('bounds timeField, fields and flushMs', () => {
+    expect(mqtt({ topic: 't', timeField: 'x'.repeat(1024), fields: ['y'.repeat(1024)] })).toEqual([]);
+    expect(mqtt({ topic: 't', timeField: 'x'.repeat(1025) })).toEqual([
+      'timeField must be at most 1,024 bytes, got 1,025',
+    ]);
+    expect(mqtt({ topic: 't', timeField: 'a\u0000' })).toEqual(['timeField must not contain U+0000 (NUL)']);
+    expect(mqtt({ topic: 't', timeField: 3 as unknown as string })).toEqual(['timeField must be text, got 3']);
+    expect(mqtt({ topic: 't', fields: Array.from({ length: 256 }, (_, i) => `f${i}`) })).toEqual([]);
+    expect(mqtt({ topic: 't', fields: Array.from({ length: 257 }, (_, i) => `f${i}`) })).toEqual([
+      'fields must list at most 256 paths, got 257',
+    ]);
+    expect(mqtt({ topic: 't', fields: ['a', '', 'b', ''] })).toEqual([
+      'fields entries 2 and 4 are empty: a path is at least one character',
+    ]);
+    expect(mqtt({ topic: 't', fields: ['a', 'é'.repeat(513)] })).toEqual([
+      'fields entry 2 must be at most 1,024 bytes',
+    ]);
+    expect(mqtt({ topic: 't', fields: ['x\u0000', 'y\u0000', 'z\u0000'] })).toEqual([
+      'fields entries 1, 2 and 3 must not contain U+0000 (NUL)',
+    ]);
+    expect(mqtt({ topic: 't', fields: 'celsius' as unknown as string[] })).toEqual([
+      'fields must be a list of paths (text), got "celsius"',
+    ]);
+    expect(mqtt({ topic: 't', flushMs: 9 })).toEqual(['flushMs must be between 10 and 10,000']);
+    expect(mqtt({ topic: 't', flushMs: 10_001 })).toEqual(['flushMs must be between 10 and 10,000']);
+    expect(mqtt({ topic: 't', flushMs: 10.5 })).toEqual(['flushMs must be a whole number']);
+  });
+
+  it('checks the channel’s length for a streaming query when it knows the uid', () => {
+    const uid = 'u'.repeat(40);
+    const query = { topic: 't'.repeat(78), withStreaming: true };
+    expect(mqtt(query)).toEqual([]);
+    expect(mqtt({ ...query, withStreaming: false }, { uid })).toEqual([]);
+    expect(mqtt({ ...query, topic: 't'.repeat(77) }, { uid })).toEqual([]);
+    expect(mqtt(query, { uid })).toEqual([
+      "with streaming, this query's channel would be 162 characters long, and Grafana allows 160 (the topic, time field and fields take about 4 characters for every 3 bytes): shorten them, or turn streaming off",
+    ]);
+    // A bigger flush window has one more digit in the path.
+    expect(mqtt({ ...query, topic: 't'.repeat(77), flushMs: 1000 }, { uid })).toHaveLength(1);
+  });
+
+  it('defers what template variables hold when asked to', () => {
+    const templated = { topic: 'plant/$line+/temp', timeField: '$ts', fields: ['$metric'], flushMs: '$flush' };
+    expect(mqtt(templated, { allowVariables: true })).toEqual([]);
+    expect(mqtt(templated)).toEqual([
+      `topic '+' must be a whole level, got "plant/$line+/temp"`,
+      'flushMs must be a number, got "$flush"',
+    ]);
+    // The channel's length is unknown until the variables are replaced.
+    const long = { topic: `$line/${'t'.repeat(200)}`, withStreaming: true };
+    expect(mqtt(long, { allowVariables: true, uid: 'pulse' })).toEqual([]);
+    expect(mqtt({ topic: 'plant/#/$line' }, { allowVariables: true })).toHaveLength(1);
+  });
+
+  it('leaves a source it does not know to the backend', () => {
+    expect(validateQuery(q({ stepMs: -1 }), { source: 'kafka' })).toEqual([]);
+  });
+});
+
+describe('foreignFields', () => {
+  it('lists the fields another source’s editor wrote', () => {
+    expect(foreignFields(q({ ...DEFAULT_QUERY, topic: 't' }), 'mqtt')).toEqual([
+      'kind',
+      'stepMs',
+      'periodMs',
+      'amplitude',
+      'offset',
+      'seed',
+      'seriesCount',
+    ]);
+    expect(foreignFields(q({ topic: 't', fields: [], withStreaming: true, flushMs: 100 }), 'mqtt')).toEqual([]);
+    expect(foreignFields(q({ ...DEFAULT_QUERY, topic: 't', timeField: 'ts' }), 'signals')).toEqual([
+      'topic',
+      'timeField',
+    ]);
+    expect(foreignFields(q({ topic: 't' }), 'kafka')).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ export function copyPluginFiles(): CopyWebpackPlugin {
     patterns: [
       { from: 'src/plugin.json', to: '.', transform: stampPluginJson },
       { from: 'src/img', to: 'img', noErrorOnMissing: true },
-      { from: 'README.md', to: '.', noErrorOnMissing: true },
+      // The plugin page Grafana shows is for users; the repository's README is for contributors.
+      { from: 'src/README.md', to: '.' },
       { from: 'CHANGELOG.md', to: '.', noErrorOnMissing: true },
       { from: 'LICENSE', to: '.', noErrorOnMissing: true },
     ],

@@ -102,6 +102,15 @@ var brokenPackages = map[string]broken{
 	"a service account token": {rule: "no-secrets", says: "a Grafana service account token", breaks: func(t tree) {
 		t["CHANGELOG.md"] = file{"# Changelog\n\ntoken " + serviceToken + "\n", 0o644}
 	}},
+	"a README image not in the archive": {rule: "readme-links", says: `"img/missing.png", which is not in the archive`, breaks: func(t tree) {
+		t["README.md"] = file{"# Pulse\n\n![x](img/missing.png)\n", 0o644}
+	}},
+	"a README link to a repository file": {rule: "readme-links", says: `"../docs/mqtt.md", outside the plugin folder`, breaks: func(t tree) {
+		t["README.md"] = file{"# Pulse\n\n[MQTT](../docs/mqtt.md)\n", 0o644}
+	}},
+	"a README link over http": {rule: "readme-links", says: "not https", breaks: func(t tree) {
+		t["README.md"] = file{"# Pulse\n\n[site](http://example.org)\n", 0o644}
+	}},
 	"an empty README":    {rule: "readme", says: "README.md is empty", breaks: func(t tree) { t["README.md"] = file{" \n\n", 0o644} }},
 	"no CHANGELOG":       {rule: "changelog", says: "no CHANGELOG.md", breaks: func(t tree) { delete(t, "CHANGELOG.md") }},
 	"an empty CHANGELOG": {rule: "changelog", says: "CHANGELOG.md is empty", breaks: func(t tree) { t["CHANGELOG.md"] = file{"", 0o644} }},

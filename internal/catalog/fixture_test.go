@@ -56,7 +56,7 @@ func goodTree() tree {
 		"module.js":    {"define([],function(){return{}});\n//# sourceMappingURL=module.js.map\n", 0o644},
 		"img/logo.svg": {`<svg xmlns="http://www.w3.org/2000/svg"/>`, 0o644},
 		"img/live.png": {"\x89PNG\r\n\x1a\n\x00", 0o644},
-		"README.md":    {"# Pulse\n", 0o644},
+		"README.md":    {"# Pulse\n\n![The logo](img/logo.svg)\n\nSee [the logo](./img/logo.svg#top), [the docs](https://example.org/docs) and [Setup](#setup).\n", 0o644},
 		"CHANGELOG.md": {"# Changelog\n\n## [0.1.0]\n- First.\n", 0o644},
 		"LICENSE":      {"Apache License 2.0\n", 0o644},
 	}

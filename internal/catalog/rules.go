@@ -35,6 +35,7 @@ var Rules = []Rule{
 	{"no-source-maps", "no *.map files", checkNoSourceMaps},
 	{"no-secrets", "no key or environment files, private keys or tokens", checkNoSecrets},
 	{"readme", "README.md is present and not empty", checkNonEmpty("README.md")},
+	{"readme-links", "README.md's images and relative links are in the archive, and its other links are https", checkReadmeLinks},
 	{"changelog", "CHANGELOG.md is present and not empty", checkNonEmpty("CHANGELOG.md")},
 	{"license", "LICENSE is present and not empty", checkNonEmpty("LICENSE")},
 }
@@ -217,4 +218,40 @@ func sortedKeys(set map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// markdownTarget finds the targets of Markdown links and images,
+// [text](target) and ![alt](target), with an optional "title".
+var markdownTarget = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+
+// checkReadmeLinks checks what the plugin page shows: Grafana renders
+// README.md from the archive, so an image or a relative link must point at
+// a file in it, and anything else must be an https address (or a mailto:).
+func checkReadmeLinks(c *contents, _ CheckOptions) []string {
+	if c.files["README.md"] == nil {
+		return nil // the rule "readme" says so
+	}
+	data, _, err := c.read("README.md")
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, m := range markdownTarget.FindAllStringSubmatch(string(data), -1) {
+		target := m[1]
+		switch {
+		case strings.HasPrefix(target, "#"), strings.HasPrefix(target, "mailto:"), strings.HasPrefix(target, "https://"):
+		case strings.Contains(target, "://"):
+			out = append(out, fmt.Sprintf("README.md links to %q, which is not https", target))
+		default:
+			file, _, _ := strings.Cut(target, "#")
+			clean := path.Clean(strings.TrimPrefix(file, "./"))
+			switch {
+			case unsafeName(clean) != "":
+				out = append(out, fmt.Sprintf("README.md links to %q, outside the plugin folder: link to the repository instead", target))
+			case c.files[clean] == nil:
+				out = append(out, fmt.Sprintf("README.md links to %q, which is not in the archive: link to the repository instead", target))
+			}
+		}
+	}
+	return out
 }

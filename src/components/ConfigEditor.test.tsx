@@ -92,3 +92,35 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { minStepMs: 100 } });
   });
 });
+
+describe('ConfigEditor’s source picker', () => {
+  it('shows the signals’ limits when the settings name no source', () => {
+    setup({ maxSeries: 8 });
+    expect(screen.getByRole('radio', { name: 'Signals' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: 'MQTT' })).not.toBeChecked();
+    expect(screen.getByTestId('pulse-config-signals')).toBeInTheDocument();
+    expect(screen.queryByTestId('pulse-config-mqtt')).not.toBeInTheDocument();
+  });
+
+  it('switches to MQTT, keeping the other settings, and shows the MQTT editor', async () => {
+    const { onOptionsChange, options, user } = setupLive({ maxSeries: 8 });
+    await user.click(screen.getByRole('radio', { name: 'MQTT' }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { maxSeries: 8, source: 'mqtt' } });
+    expect(screen.getByTestId('pulse-config-mqtt')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Maximum series')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('URI')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'Signals' }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith({ ...options, jsonData: { maxSeries: 8, source: 'signals' } });
+    expect(screen.getByLabelText('Maximum series')).toHaveValue(8);
+  });
+
+  it('says so when the settings name a source it does not know', () => {
+    setup({ source: 'kafka' });
+    expect(screen.getByTestId('pulse-config-unknown-source')).toHaveTextContent(
+      'This data source reads the source "kafka", which this version of Pulse does not know. Pick one of Signals, MQTT.'
+    );
+    expect(screen.getByRole('radio', { name: 'Signals' })).not.toBeChecked();
+    expect(screen.getByRole('radio', { name: 'MQTT' })).not.toBeChecked();
+  });
+});

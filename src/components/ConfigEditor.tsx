@@ -1,54 +1,56 @@
 import React from 'react';
-import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { FieldSet } from '@grafana/ui';
+import { SelectableValue } from '@grafana/data';
+import { Alert, Box, InlineField, RadioButtonGroup, Text } from '@grafana/ui';
 
-import { OPTION_BOUNDS, OptionField, PulseOptions } from '../types';
-import { NumberField, NumberFieldValue } from './NumberField';
+import { isKnownSource, SOURCE_LABELS, sourceOf } from '../sources';
+import { SOURCE_NAMES, SourceName } from '../types';
+import { CONFIG_EDITORS } from './config/registry';
+import { ConfigProps } from './config/types';
 
-type Props = DataSourcePluginOptionsEditorProps<PulseOptions>;
+const SOURCE_OPTIONS: Array<SelectableValue<SourceName>> = SOURCE_NAMES.map((name) => ({
+  value: name,
+  label: SOURCE_LABELS[name].label,
+  description: SOURCE_LABELS[name].description,
+}));
 
-/** Edits the limits the backend enforces on this data source's queries and streams. */
-export function ConfigEditor({ options, onOptionsChange }: Props) {
-  const set = (field: OptionField) => (value: NumberFieldValue) => {
-    // Settings take no variables; a cleared field is dropped so the backend's default applies.
-    const jsonData: PulseOptions = { ...options.jsonData };
-    if (typeof value === 'number') {
-      jsonData[field] = value;
-    } else {
-      delete jsonData[field];
-    }
-    onOptionsChange({ ...options, jsonData });
-  };
+/**
+ * The data source's settings: which source it reads (`jsonData.source`), then that source's own
+ * editor. Switching the source keeps the other source's settings, which its backend ignores, so
+ * switching back loses nothing.
+ */
+export function ConfigEditor(props: ConfigProps) {
+  const { options, onOptionsChange } = props;
+  const source = sourceOf(options.jsonData);
+  const Editor = isKnownSource(source) ? CONFIG_EDITORS[source] : undefined;
 
   return (
-    <FieldSet label="Limits" data-testid="pulse-config-editor">
-      <NumberField
-        id="pulse-minStepMs"
-        label="Minimum step (ms)"
+    <div data-testid="pulse-config-editor">
+      <InlineField
+        label="Source"
         labelWidth={22}
-        tooltip="The smallest step a query may ask for; queries and streams below it are refused. Raise it to bound the load one panel can cause."
-        bounds={OPTION_BOUNDS.minStepMs}
-        value={options.jsonData.minStepMs}
-        onCommit={set('minStepMs')}
-      />
-      <NumberField
-        id="pulse-maxSeries"
-        label="Maximum series"
-        labelWidth={22}
-        tooltip="The most series one query may return; queries asking for more are refused."
-        bounds={OPTION_BOUNDS.maxSeries}
-        value={options.jsonData.maxSeries}
-        onCommit={set('maxSeries')}
-      />
-      <NumberField
-        id="pulse-maxStreams"
-        label="Maximum streams"
-        labelWidth={22}
-        tooltip="The most channels this data source streams at once (panels with the same streaming query share one); a viewer of a channel beyond it is refused."
-        bounds={OPTION_BOUNDS.maxStreams}
-        value={options.jsonData.maxStreams}
-        onCommit={set('maxStreams')}
-      />
-    </FieldSet>
+        tooltip="What this data source reads. Panels' queries are written for one source: changing it leaves queries written for the other one refused or empty."
+      >
+        <RadioButtonGroup<SourceName>
+          options={SOURCE_OPTIONS}
+          value={isKnownSource(source) ? source : undefined}
+          onChange={(value) => onOptionsChange({ ...options, jsonData: { ...options.jsonData, source: value } })}
+        />
+      </InlineField>
+      {Editor ? (
+        <>
+          <Box marginBottom={2}>
+            <Text color="secondary" element="p">
+              {SOURCE_LABELS[source as SourceName].description}
+            </Text>
+          </Box>
+          <Editor {...props} />
+        </>
+      ) : (
+        <Alert severity="warning" title="Unknown source" data-testid="pulse-config-unknown-source">
+          This data source reads the source {JSON.stringify(source)}, which this version of Pulse does not know. Pick
+          one of {SOURCE_NAMES.map((name) => SOURCE_LABELS[name].label).join(', ')}.
+        </Alert>
+      )}
+    </div>
   );
 }

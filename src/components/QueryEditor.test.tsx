@@ -124,3 +124,39 @@ describe('QueryEditor', () => {
     );
   });
 });
+
+describe('QueryEditor by source', () => {
+  const render1 = (jsonData: PulseOptions, fields: Partial<PulseQuery> = {}) => {
+    const datasource = new DataSource(instanceSettings(jsonData));
+    render(
+      <QueryEditor
+        query={{ refId: 'A', ...fields }}
+        datasource={datasource}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+  };
+
+  it('edits a signals query when the data source names no source', () => {
+    render1({});
+    expect(screen.getByTestId('pulse-query-editor')).toHaveAttribute('data-source', 'signals');
+    expect(screen.getByTestId('pulse-query-signals')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Topic')).not.toBeInTheDocument();
+  });
+
+  it('edits an MQTT query for an MQTT data source', () => {
+    render1({ source: 'mqtt' }, { topic: 'plant/+/temp' });
+    expect(screen.getByTestId('pulse-query-editor')).toHaveAttribute('data-source', 'mqtt');
+    expect(screen.getByTestId('pulse-query-mqtt')).toBeInTheDocument();
+    expect(screen.getByLabelText('Topic')).toHaveValue('plant/+/temp');
+    expect(screen.queryByRole('radio', { name: 'Sine' })).not.toBeInTheDocument();
+  });
+
+  it('says so for a source it does not know', () => {
+    render1({ source: 'kafka' });
+    expect(screen.getByTestId('pulse-query-editor')).toHaveTextContent(
+      'This data source reads the source "kafka", which this version of Pulse has no query editor for.'
+    );
+  });
+});

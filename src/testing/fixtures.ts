@@ -1,6 +1,6 @@
 import { DataSourceInstanceSettings, DataSourceSettings, PluginType } from '@grafana/data';
 
-import { PulseOptions } from '../types';
+import { PulseOptions, PulseSecureOptions, SecureField } from '../types';
 
 // Settings objects as Grafana hands them to the plugin, for tests and the browser check.
 
@@ -35,8 +35,11 @@ export function instanceSettings(jsonData: PulseOptions = {}): DataSourceInstanc
   };
 }
 
-/** What the config editor receives. */
-export function dataSourceSettings(jsonData: PulseOptions = {}): DataSourceSettings<PulseOptions> {
+/** What the config editor receives; `configured` lists the secrets Grafana says are set. */
+export function dataSourceSettings(
+  jsonData: PulseOptions = {},
+  configured: SecureField[] = []
+): DataSourceSettings<PulseOptions, PulseSecureOptions> {
   return {
     id: 1,
     uid: 'pulse-uid',
@@ -54,7 +57,7 @@ export function dataSourceSettings(jsonData: PulseOptions = {}): DataSourceSetti
     isDefault: false,
     withCredentials: false,
     readOnly: false,
-    secureJsonFields: {},
+    secureJsonFields: Object.fromEntries(configured.map((field) => [field, true])),
     jsonData,
   };
 }

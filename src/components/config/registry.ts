@@ -1,0 +1,12 @@
+import { ComponentType } from 'react';
+
+import { SourceName } from '../../types';
+import { MqttConfig } from './MqttConfig';
+import { SignalsConfig } from './SignalsConfig';
+import { ConfigProps } from './types';
+
+/** Each source's config editor. A new source adds its editor's file and one entry here. */
+export const CONFIG_EDITORS: Readonly<Record<SourceName, ComponentType<ConfigProps>>> = {
+  signals: SignalsConfig,
+  mqtt: MqttConfig,
+};
