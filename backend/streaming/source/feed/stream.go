@@ -20,7 +20,14 @@ type stream struct {
 	flush  time.Duration
 
 	encoder  streaming.Encoder
-	lastSent time.Time
+	// lastDue is when the last frame fell due: when its rows were read, or
+	// the end of the window they waited for. The next window starts there,
+	// not when the send ended, so that sends that take time do not push
+	// every later frame back (rows arriving one window apart go out at
+	// once, each).
+	lastDue time.Time
+	// waited is the end of the window the rows just read waited for.
+	waited time.Time
 	frames   int64
 	rows     int64
 	bytes    int64
@@ -73,7 +80,10 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			continue
 		}
 		// Rows that fill a frame go out at once; others wait for the window.
-		if wait := s.flush - time.Since(s.lastSent); wait > 0 && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) {
+		now := time.Now()
+		due := now
+		if windowEnd := s.lastDue.Add(s.flush); windowEnd.After(now) && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) {
+			wait := windowEnd.Sub(now)
 			if window == nil {
 				window = time.NewTimer(wait)
 			} else {
@@ -88,8 +98,13 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			}
 			// Read again from the same place: more rows came meanwhile.
 			next = after - uint64(len(entries))
+			s.waited = windowEnd
 			continue
 		}
+		if !s.waited.IsZero() {
+			due, s.waited = s.waited, time.Time{}
+		}
+		s.lastDue = due
 		start := time.Now()
 		frame, n := s.tap.wideFrame(entries, streaming.DefaultMaxFrameBytes)
 		packet, _, err := s.encoder.Encode(frame)
@@ -100,7 +115,6 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 		if err := s.sender.SendBytes(packet); err != nil {
 			return fmt.Errorf("sending frame: %w", err)
 		}
-		s.lastSent = time.Now()
 		next = after - uint64(len(entries)) + uint64(n)
 		s.feed.sent(s.path, next)
 		s.frames++
