@@ -308,8 +308,11 @@ func pulseRelease(args ...string) error {
 
 // Bench measures the streaming backend through the real plugin host
 // (throughput and bytes per row against a tutorial loop and the SDK limit,
-// latency, scale), prints the tables and writes them to docs/benchmarks.md.
-// It takes about two and a half minutes and wants a quiet machine.
+// latency, scale, stalled streams, the worst QueryData request, and MQTT
+// against a reference that works like grafana/mqtt-datasource on a
+// mosquitto of its own), prints the tables and writes them to
+// docs/benchmarks.md. It takes about seven minutes and wants a quiet
+// machine; PULSE_BENCH_SECTIONS chooses sections.
 func Bench() error {
 	mg.Deps(Backend)
 	binary, err := filepath.Abs(filepath.Join("dist", hostBinary()))

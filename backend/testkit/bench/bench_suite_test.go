@@ -21,6 +21,9 @@ var (
 	reference *pluginhost.Host
 	// pulseBinary is the real plugin, for the wall-clock measurements.
 	pulseBinary string
+	// referenceBinary is the reference plugin, for the measurements that
+	// start a fresh process of it.
+	referenceBinary string
 )
 
 // Both plugins are built once per suite; the reference plugin runs for the
@@ -33,6 +36,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(err).NotTo(HaveOccurred(), "building the reference plugin")
 	pulseBinary, err = pluginhost.Locate(ctx, pluginhost.BuildOptions{OutputDir: dir})
 	Expect(err).NotTo(HaveOccurred(), "building the plugin")
+	referenceBinary = binary
 	reference, err = pluginhost.Start(ctx, pluginhost.Options{Binary: binary, LogOutput: GinkgoWriter})
 	Expect(err).NotTo(HaveOccurred(), "starting the reference plugin")
 	DeferCleanup(reference.Close)

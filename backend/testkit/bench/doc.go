@@ -5,10 +5,18 @@
 // memory and CPU that many concurrent channels cost.
 //
 // The reference designs are stream handlers kept here and served by the
-// refplugin binary: the tutorial loop (one frame with its schema per point)
-// and the SDK limit (pre-built frames, only encoded and sent). Pulse's own
-// pump runs there too, on a VirtualClock, so that all three send as fast as
-// the host reads. Latency and scale run against the real plugin binary.
+// refplugin binary: the tutorial loop (one frame with its schema per point),
+// the SDK limit (pre-built frames, only encoded and sent) and the MQTT
+// reference. Pulse's own pump runs there too, on a VirtualClock, so that the
+// first three send as fast as the host reads. Latency, scale and MQTT run
+// against the real plugin binary.
+//
+// The MQTT section (issue #12) runs Pulse's MQTT source against the MQTT
+// reference, a stream handler kept here that works like
+// grafana/mqtt-datasource (MQTTReference), both subscribed to one mosquitto
+// that package mqtttest starts (MQTTRig): CPU per row at saturation,
+// latency from publishing to the host, memory with a stalled receiver, and
+// CPU with many topics on one connection.
 //
 // Everything here reads /proc for a process's memory and CPU, so the
 // measurements run on Linux only. The pulse-bench command prints the tables

@@ -8,10 +8,16 @@ import (
 )
 
 // Handler is the reference plugin's stream handler: RunStream runs the
-// design a path names on the query the rest of the path encodes.
+// design a path names on the query the rest of the path encodes, or, for a
+// path "mqtt/<topic>" (MQTTReferencePath), the MQTT reference on that topic
+// of the broker the data source's jsonData names ({"uri": …}), and for
+// "mqtt-floor/<topic>" the MQTT client floor.
 // SubscribeStream admits any such path; PublishStream is refused, as in
 // Pulse. It also answers health checks, so a host can tell it is up.
-type Handler struct{}
+type Handler struct {
+	// MQTT runs the MQTT reference's streams; nil refuses MQTT paths.
+	MQTT *MQTTReference
+}
 
 var (
 	_ backend.StreamHandler      = Handler{}
@@ -19,7 +25,10 @@ var (
 )
 
 // SubscribeStream admits the paths RunStream can run and nothing else.
-func (Handler) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+func (h Handler) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+	if _, _, ok := ParseMQTTReferencePath(req.Path); ok && h.MQTT != nil {
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
+	}
 	if _, _, err := ParseDesignPath(req.Path); err != nil {
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
 	}
@@ -32,8 +41,18 @@ func (Handler) PublishStream(context.Context, *backend.PublishStreamRequest) (*b
 }
 
 // RunStream sends the path's design as fast as the host reads, until ctx
-// ends.
-func (Handler) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
+// ends; an MQTT reference path streams its topic one frame per tick.
+func (h Handler) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
+	if topic, floor, ok := ParseMQTTReferencePath(req.Path); ok && h.MQTT != nil {
+		var jsonData []byte
+		if s := req.PluginContext.DataSourceInstanceSettings; s != nil {
+			jsonData = s.JSONData
+		}
+		if floor {
+			return h.MQTT.RunFloor(ctx, jsonData, topic, sender)
+		}
+		return h.MQTT.RunStream(ctx, jsonData, topic, sender)
+	}
 	design, q, err := ParseDesignPath(req.Path)
 	if err != nil {
 		return fmt.Errorf("reference plugin: %w", err)

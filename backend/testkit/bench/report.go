@@ -36,6 +36,9 @@ type Report struct {
 	// WorstQuery is nil when the section did not run.
 	WorstQuery *WorstQuery
 
+	// MQTT is nil when the section did not run.
+	MQTT *MQTT
+
 	// Sections are the sections that ran, when they are not all of them;
 	// nil for a full run.
 	Sections []string
@@ -48,7 +51,8 @@ func (r Report) Checks() []Check {
 	checks = append(checks, r.latencyChecks()...)
 	checks = append(checks, r.scaleChecks()...)
 	checks = append(checks, r.stalledChecks()...)
-	return append(checks, r.worstQueryChecks()...)
+	checks = append(checks, r.worstQueryChecks()...)
+	return append(checks, r.mqttChecks()...)
 }
 
 // Markdown renders the report: where and how it ran, a summary of the
@@ -67,7 +71,7 @@ func (r Report) Markdown() string {
 		}
 		b.WriteString(summary.Markdown())
 	}
-	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection(), r.stalledSection(), r.worstQuerySection()} {
+	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection(), r.stalledSection(), r.worstQuerySection(), r.mqttSection()} {
 		if section != "" {
 			b.WriteString("\n")
 			b.WriteString(section)

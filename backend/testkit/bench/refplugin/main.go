@@ -1,7 +1,9 @@
 // Command refplugin is the benchmarks' reference plugin: a backend plugin
 // built on the same SDK serving stack as Pulse, whose RunStream runs Pulse's
-// pump, the tutorial loop or the SDK limit as fast as the host reads (see
-// package bench). pulse-bench builds and starts it; Grafana never sees it.
+// pump, the tutorial loop or the SDK limit as fast as the host reads, or
+// the MQTT reference, which streams MQTT topics the way
+// grafana/mqtt-datasource does (see package bench). pulse-bench builds and
+// starts it; Grafana never sees it.
 package main
 
 import (
@@ -17,7 +19,10 @@ import (
 const pluginID = "pulse-bench-reference"
 
 func main() {
-	handler := bench.Handler{}
+	// As datasource.Manage does for Pulse: GF_PLUGIN_PROFILING_ENABLED
+	// serves pprof, so that both plugins can be profiled alike.
+	backend.SetupPluginEnvironment(pluginID)
+	handler := bench.Handler{MQTT: bench.NewMQTTReference()}
 	err := backend.Manage(pluginID, backend.ServeOpts{
 		StreamHandler:      handler,
 		CheckHealthHandler: handler,

@@ -3,11 +3,14 @@
 // tables and, with -out, writes them to a file with the machine, the
 // command and the date: throughput and bytes per row against the tutorial
 // loop and the SDK limit, latency at 10 and 100 Hz, memory and CPU at many
-// concurrent channels, the memory of streams whose receiver stalled, and
-// what the worst QueryData request costs (see package bench). Linux only.
+// concurrent channels, the memory of streams whose receiver stalled, what
+// the worst QueryData request costs, and MQTT streaming against a
+// reference that works like grafana/mqtt-datasource, on a mosquitto of its
+// own (see package bench). Linux only; the MQTT section needs Debian's
+// mosquitto.
 //
 // From backend/testkit, the full run that writes docs/benchmarks.md (about
-// two minutes):
+// seven minutes):
 //
 //	go run ./cmd/pulse-bench -out ../../docs/benchmarks.md
 //
@@ -19,6 +22,10 @@
 // not given, which `go tool mage bench` passes on):
 //
 //	go run ./cmd/pulse-bench -sections stalled,worstquery
+//
+// The MQTT section alone, quickly (fewer messages, shorter windows):
+//
+//	go run ./cmd/pulse-bench -sections mqtt -rounds 1 -duration 3s -mqtt-messages 50000 -mqtt-stalled 100000
 package main
 
 import (
@@ -56,13 +63,16 @@ type config struct {
 	worstQueries   int
 	worstMaxRSS    int64
 	worstMaxTime   time.Duration
+	mqttMessages   int
+	mqttStalled    int
+	mqttTopics     int
 	out            string
 	binary         string
 	verbose        bool
 }
 
 // allSections are the sections in the order they run.
-var allSections = []string{"throughput", "latency", "scale", "stalled", "worstquery"}
+var allSections = []string{"throughput", "latency", "scale", "stalled", "worstquery", "mqtt"}
 
 // sectionsEnv chooses the sections when -sections is not given.
 const sectionsEnv = "PULSE_BENCH_SECTIONS"
@@ -117,6 +127,9 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.worstQueries, "worst-queries", bench.TargetWorstQueries, "how many worst-case queries the worst QueryData request holds")
 	worstMaxRSS := fs.Int64("worst-max-rss-mb", 4000, "stop a worst-request run, killing the plugin, once its resident memory passes this many MB")
 	fs.DurationVar(&cfg.worstMaxTime, "worst-max-time", time.Minute, "stop a worst-request run, killing the plugin, once it has run this long")
+	fs.IntVar(&cfg.mqttMessages, "mqtt-messages", 200_000, "how many messages each MQTT saturation round publishes")
+	fs.IntVar(&cfg.mqttStalled, "mqtt-stalled", bench.TargetMQTTStalledMessages, "how many messages are published to an MQTT stream whose receiver stalled")
+	fs.IntVar(&cfg.mqttTopics, "mqtt-topics", bench.TargetMQTTTopics, "how many MQTT topics at 1 msg/s one connection follows")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this Markdown file (docs/benchmarks.md)")
 	fs.StringVar(&cfg.binary, "binary", "", "the Pulse plugin binary for latency and scale (default: $PULSE_PLUGIN_BINARY, else build it)")
 	fs.BoolVar(&cfg.verbose, "v", false, "print the plugins' warnings and errors")
@@ -147,6 +160,9 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-worst-queries, -worst-max-rss-mb and -worst-max-time must be positive")
 	}
 	cfg.worstMaxRSS = *worstMaxRSS * 1_000_000
+	if cfg.mqttMessages < 1 || cfg.mqttStalled < 1 || cfg.mqttTopics < 1 {
+		return cfg, errors.New("-mqtt-messages, -mqtt-stalled and -mqtt-topics must be positive")
+	}
 	if cfg.window <= 0 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.settle < 0 {
 		return cfg, errors.New("-window and -duration must be positive, -warmup and -settle not negative")
 	}
@@ -193,6 +209,8 @@ func run(ctx context.Context, cfg config, log io.Writer) (bench.Report, error) {
 			err = runStalled(ctx, cfg, binaries, &report, log)
 		case "worstquery":
 			err = runWorstQuery(ctx, cfg, binaries, &report, log)
+		case "mqtt":
+			err = runMQTT(ctx, cfg, binaries, &report, log)
 		}
 		if err != nil {
 			return report, fmt.Errorf("%s: %w", section, err)

@@ -25,6 +25,10 @@ var _ = Describe("parseFlags", func() {
 		Expect(cfg.worstQueries).To(Equal(100))
 		Expect(cfg.worstMaxRSS).To(Equal(int64(4_000_000_000)))
 		Expect(cfg.worstMaxTime).To(Equal(time.Minute))
+		Expect(cfg.mqttMessages).To(Equal(200_000))
+		Expect(cfg.mqttStalled).To(Equal(1_000_000))
+		Expect(cfg.mqttTopics).To(Equal(1000))
+		Expect(allSections[len(allSections)-1]).To(Equal("mqtt"), "the MQTT section runs last")
 	})
 
 	It("takes the sections from the environment unless the flag names them", func() {
@@ -44,6 +48,29 @@ var _ = Describe("parseFlags", func() {
 		GinkgoT().Setenv(sectionsEnv, "worst")
 		_, err = parseFlags(nil)
 		Expect(err).To(MatchError(ContainSubstring(`unknown section "worst"`)))
+	})
+
+	It("runs the MQTT section alone and reads its settings, and refuses nonsense", func() {
+		GinkgoT().Setenv(sectionsEnv, "")
+		cfg, err := parseFlags([]string{"-sections", "mqtt", "-mqtt-messages", "5000", "-mqtt-stalled", "20000", "-mqtt-topics", "50"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cfg.sections).To(Equal([]string{"mqtt"}))
+		Expect(cfg.mqttMessages).To(Equal(5000))
+		Expect(cfg.mqttStalled).To(Equal(20_000))
+		Expect(cfg.mqttTopics).To(Equal(50))
+		for _, args := range [][]string{{"-mqtt-messages", "0"}, {"-mqtt-stalled", "-1"}, {"-mqtt-topics", "0"}, {"-mqtt-topics", "x"}} {
+			_, err := parseFlags(args)
+			Expect(err).To(HaveOccurred(), "%v", args)
+		}
+	})
+
+	It("lists the MQTT latency runs: the quiet rate on as many topics as the latency section's channels, the busy rate on one", func() {
+		runs := mqttLatencyRuns(config{latencyStreams: 7})
+		Expect(runs).To(HaveLen(2))
+		Expect(runs[0].topics).To(Equal(7))
+		Expect(runs[0].rate).To(Equal(10.0))
+		Expect(runs[1].topics).To(Equal(1))
+		Expect(runs[1].rate).To(Equal(1000.0))
 	})
 
 	It("reads the stalled and worst-request settings, and refuses nonsense", func() {

@@ -150,3 +150,133 @@ func runWorstQuery(ctx context.Context, cfg config, bins *binaries, report *benc
 	report.WorstQuery = &w
 	return nil
 }
+
+// mqttCadencePeriods are the row periods of the in-process feed stream
+// timings: the flush window itself (10 msg/s) and a little longer.
+var mqttCadencePeriods = []time.Duration{100 * time.Millisecond, 111 * time.Millisecond}
+
+// mqttCadenceRows is how many rows each in-process timing hands over.
+const mqttCadenceRows = 50
+
+// mqttLatencyRuns are the latency runs of the MQTT section: topics at once
+// and messages a second on each, the quiet rate on as many topics as the
+// latency section has channels, the busy one on one topic.
+func mqttLatencyRuns(cfg config) []struct {
+	topics int
+	rate   float64
+} {
+	return []struct {
+		topics int
+		rate   float64
+	}{{cfg.latencyStreams, bench.TargetMQTTQuietRate}, {1, bench.TargetMQTTBusyRate}}
+}
+
+func runMQTT(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer) error {
+	pulse, err := bins.Pulse(ctx)
+	if err != nil {
+		return err
+	}
+	reference, err := bins.Reference(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(log, "mqtt: starting mosquitto…")
+	rig, err := bench.StartMQTTRig()
+	if err != nil {
+		return err
+	}
+	defer rig.Close()
+	opts := bench.MQTTOptions{
+		Messages: cfg.mqttMessages, Rounds: cfg.rounds, LatencyTopics: cfg.latencyStreams, Warmup: cfg.warmup, Window: cfg.duration,
+		StalledMessages: cfg.mqttStalled, Topics: cfg.mqttTopics, Settle: cfg.settle, Host: bins.hostOptions(),
+	}
+	result := bench.MQTT{Options: opts}
+	binaryOf := map[bench.MQTTSide]string{bench.MQTTPulse: pulse, bench.MQTTReferenceSide: reference}
+
+	// Saturation and latency: one process per side, both subscribed to the
+	// one broker, taking turns.
+	endpoints := map[bench.MQTTSide]bench.MQTTEndpoint{}
+	for _, side := range bench.MQTTSides {
+		host, err := bins.start(ctx, func(context.Context) (string, error) { return binaryOf[side], nil })
+		if err != nil {
+			return err
+		}
+		defer host.Close()
+		endpoints[side] = rig.Endpoint(side, host)
+	}
+	// The floor runs in the reference plugin's process, on its connection.
+	endpoints[bench.MQTTFloor] = rig.Endpoint(bench.MQTTFloor, endpoints[bench.MQTTReferenceSide].Host)
+	if err := rig.CheckPulsePath(ctx, endpoints[bench.MQTTPulse]); err != nil {
+		return err
+	}
+	for round := range cfg.rounds {
+		for _, side := range bench.MQTTSaturationSides {
+			fmt.Fprintf(log, "mqtt: saturation, %s, %s messages, round %d of %d…\n", side.Title(), bench.FormatCount(float64(cfg.mqttMessages)), round+1, cfg.rounds)
+			s, err := rig.Saturation(ctx, endpoints[side], cfg.mqttMessages, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "  %s rows delivered at %s rows/s; %s of plugin CPU per row\n",
+				bench.FormatCount(float64(s.Delivered)), bench.FormatCount(s.DeliveryRate()), bench.FormatMicros(s.CPUPerRow()))
+			result.Saturation = append(result.Saturation, s)
+		}
+	}
+	for _, run := range mqttLatencyRuns(cfg) {
+		for _, side := range bench.MQTTSides {
+			fmt.Fprintf(log, "mqtt: latency, %s, %d topic(s) at %s msg/s each for %s…\n", side.Title(), run.topics, bench.FormatCount(run.rate), bench.FormatSpan(cfg.duration))
+			l, err := rig.Latency(ctx, endpoints[side], run.topics, run.rate, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "  %s rows of %s published: p50 %s, p99 %s\n", bench.FormatCount(float64(l.All.Count)), bench.FormatCount(float64(l.Published)),
+				bench.FormatMs(l.All.P50), bench.FormatMs(l.All.P99))
+			result.Latency = append(result.Latency, l)
+		}
+	}
+	for _, side := range bench.MQTTSides {
+		endpoints[side].Host.Close()
+	}
+	for _, period := range mqttCadencePeriods {
+		fmt.Fprintf(log, "mqtt: a feed stream alone, in process, a row every %s…\n", bench.FormatSpan(period))
+		c, err := bench.MeasureFeedCadence(ctx, period, bench.MQTTFlushMs, mqttCadenceRows)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "  p50 %s, p99 %s\n", bench.FormatMs(c.All.P50), bench.FormatMs(c.All.P99))
+		result.Cadence = append(result.Cadence, c)
+	}
+
+	// The stalled receiver and many topics: a fresh process each.
+	for _, side := range bench.MQTTSides {
+		fmt.Fprintf(log, "mqtt: stalled receiver, %s, %s messages…\n", side.Title(), bench.FormatCount(float64(cfg.mqttStalled)))
+		s, err := rig.Stalled(ctx, side, binaryOf[side], cfg.mqttStalled, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "  resident memory grew by %s at most\n", bench.FormatMiB(s.Growth()))
+		result.Stalled = append(result.Stalled, s)
+	}
+	topicRuns := []struct {
+		side     bench.MQTTSide
+		wildcard bool
+	}{{bench.MQTTPulse, false}, {bench.MQTTPulse, true}, {bench.MQTTReferenceSide, false}, {bench.MQTTFloor, true}}
+	for _, run := range topicRuns {
+		how := "one channel each"
+		if run.wildcard {
+			how = "one wildcard channel"
+		}
+		binary := binaryOf[run.side]
+		if run.side == bench.MQTTFloor {
+			binary = reference
+		}
+		fmt.Fprintf(log, "mqtt: %s topics at 1 msg/s, %s, %s…\n", bench.FormatCount(float64(cfg.mqttTopics)), how, run.side.Title())
+		t, err := rig.Topics(ctx, run.side, binary, cfg.mqttTopics, run.wildcard, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "  %.3f of a core; %s rows of %s published in the window\n", t.CPUShare(), bench.FormatCount(float64(t.Rows)), bench.FormatCount(float64(t.Published)))
+		result.Topics = append(result.Topics, t)
+	}
+	report.MQTT = &result
+	return nil
+}
