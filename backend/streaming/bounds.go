@@ -1,41 +1,25 @@
 package streaming
 
-// Bounds of every query parameter, inclusive. They keep one query's work
-// finite whatever a viewer writes into a query or a channel path.
+// Bounds every source shares, inclusive. They keep one request's and one
+// stream's work finite whatever a viewer writes into a query or a channel
+// path.
 const (
-	MinStepMs       = 1
-	MaxStepMs       = 3_600_000
-	MinPeriodMs     = 10
-	MaxPeriodMs     = 86_400_000
-	MinAmplitude    = 0
-	MaxAmplitude    = 1e9
-	MinOffset       = -1e9
-	MaxOffset       = 1e9
-	MinSeed         = 0
-	MaxSeed         = 999_999_999
-	MinSeriesCount  = 1
-	MaxSeriesCount  = 16
-	MinFlushMs      = 10
-	MaxFlushMs      = 10_000
-	MaxBackfillRows = 100_000
+	// MinFlushMs and MaxFlushMs bound a query's flushMs: a stream sends at
+	// most one frame per flush window.
+	MinFlushMs = 10
+	MaxFlushMs = 10_000
+	// DefaultFlushMs is flushMs' default.
+	DefaultFlushMs = 100
 	// MaxRequestPoints bounds one QueryData request: the points (rows ×
-	// series) of all its queries together. One query at its widest
-	// (MaxBackfillRows × MaxSeriesCount) fits.
+	// series) of all its queries together.
 	MaxRequestPoints = 2_000_000
+	// DefaultMaxPoints is the rows a query returns at most when the panel
+	// gives no maxDataPoints.
 	DefaultMaxPoints = 1_000
 	// InitialRows is how many of the newest rows a new subscriber of a
 	// running stream gets at once.
 	InitialRows = 100
-)
-
-// Defaults of every query parameter.
-const (
-	DefaultKind        = KindRandomWalk
-	DefaultStepMs      = 1000
-	DefaultPeriodMs    = 60_000
-	DefaultAmplitude   = 10.0
-	DefaultOffset      = 0.0
-	DefaultSeed        = 0
-	DefaultSeriesCount = 1
-	DefaultFlushMs     = 100
+	// MaxChannelLength is Grafana Live's limit for a whole channel,
+	// "ds/<uid>/<path>".
+	MaxChannelLength = 160
 )

@@ -26,10 +26,13 @@ func (e *FieldError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Re
 // Unwrap lets errors.Is tell bounds errors from malformed input.
 func (e *FieldError) Unwrap() error { return e.Kind }
 
-func malformed(field, format string, args ...any) *FieldError {
+// Malformed is a *FieldError for input that cannot be read at all.
+func Malformed(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...), Kind: ErrMalformed}
 }
 
-func outOfBounds(field, format string, args ...any) *FieldError {
+// OutOfBounds is a *FieldError for a value outside its bounds or outside
+// what the data source allows.
+func OutOfBounds(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...), Kind: ErrOutOfBounds}
 }

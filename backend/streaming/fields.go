@@ -34,7 +34,7 @@ func ReadFields(raw []byte, what string) (*Fields, error) {
 		return f, nil
 	}
 	if err := json.Unmarshal(raw, &f.fields); err != nil {
-		return nil, malformed(what, "not a JSON object: %v", err)
+		return nil, Malformed(what, "not a JSON object: %v", err)
 	}
 	return f, nil
 }
@@ -73,7 +73,7 @@ func (f *Fields) raw(name string) (json.RawMessage, bool) {
 func (f *Fields) Bool(name string, dst *bool) {
 	if v, ok := f.raw(name); ok {
 		if err := json.Unmarshal(v, dst); err != nil {
-			f.err = malformed(name, "must be true or false, got %s", clip(string(v)))
+			f.err = Malformed(name, "must be true or false, got %s", clip(string(v)))
 		}
 	}
 }
@@ -82,7 +82,7 @@ func (f *Fields) Bool(name string, dst *bool) {
 func (f *Fields) String(name string, dst *string) {
 	if v, ok := f.raw(name); ok {
 		if err := json.Unmarshal(v, dst); err != nil {
-			f.err = malformed(name, "must be a string, got %s", clip(string(v)))
+			f.err = Malformed(name, "must be a string, got %s", clip(string(v)))
 		}
 	}
 }
@@ -93,7 +93,7 @@ func (f *Fields) Strings(name string, dst *[]string) {
 	if v, ok := f.raw(name); ok {
 		var list []string
 		if err := json.Unmarshal(v, &list); err != nil {
-			f.err = malformed(name, "must be a list of strings, got %s", clip(string(v)))
+			f.err = Malformed(name, "must be a list of strings, got %s", clip(string(v)))
 			return
 		}
 		*dst = list
@@ -108,7 +108,7 @@ func (f *Fields) Number(name string, dst *float64) {
 	}
 	var n float64
 	if err := json.Unmarshal(v, &n); err != nil {
-		f.err = malformed(name, "must be a number, got %s", clip(string(v)))
+		f.err = Malformed(name, "must be a number, got %s", clip(string(v)))
 		return
 	}
 	*dst = n
@@ -122,13 +122,13 @@ func (f *Fields) Integer(name string, dst *int64) {
 	}
 	var n float64
 	if err := json.Unmarshal(v, &n); err != nil {
-		f.err = malformed(name, "must be a whole number, got %s", clip(string(v)))
+		f.err = Malformed(name, "must be a whole number, got %s", clip(string(v)))
 		return
 	}
 	// Whole numbers beyond ±2^53 cannot be told apart in JSON anyway; every
 	// bound is far below that, so the bounds check reports them.
 	if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
-		f.err = outOfBounds(name, "must be a whole number within bounds, got %s", clip(string(v)))
+		f.err = OutOfBounds(name, "must be a whole number within bounds, got %s", clip(string(v)))
 		return
 	}
 	*dst = int64(n)
@@ -142,7 +142,7 @@ func (f *Fields) IntegerIn(name string, dst *int64, lo, hi int64) {
 		return
 	}
 	if v < lo || v > hi {
-		f.err = outOfBounds(name, "must be between %s and %s, got %s", FormatNumber(float64(lo)), FormatNumber(float64(hi)), FormatNumber(float64(v)))
+		f.err = OutOfBounds(name, "must be between %s and %s, got %s", FormatNumber(float64(lo)), FormatNumber(float64(hi)), FormatNumber(float64(v)))
 		return
 	}
 	*dst = v

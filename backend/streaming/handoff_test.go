@@ -16,6 +16,9 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
+// start is a time with a fraction of a millisecond.
+var start = time.Date(2026, 11, 24, 12, 0, 0, 500_000, time.UTC)
+
 var _ = Describe("Handoffs", func() {
 	const path = "v1/counter/s=100"
 	var (

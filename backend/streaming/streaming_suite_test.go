@@ -1,16 +1,11 @@
 package streaming_test
 
 import (
-	"flag"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
-
-// updateGolden rewrites the golden files instead of comparing with them:
-// go test ./... -args -update
-var updateGolden = flag.Bool("update", false, "rewrite golden files")
 
 func TestStreaming(t *testing.T) {
 	RegisterFailHandler(Fail)

@@ -25,7 +25,7 @@ const (
 // DefaultSettings admit every in-bounds query and DefaultMaxStreams
 // channels.
 func DefaultSettings() Settings {
-	return Settings{MinStepMs: streaming.MinStepMs, MaxSeries: streaming.MaxSeriesCount, MaxStreams: streaming.DefaultMaxStreams}
+	return Settings{MinStepMs: MinStepMs, MaxSeries: MaxSeriesCount, MaxStreams: streaming.DefaultMaxStreams}
 }
 
 // ParseSettings reads jsonData with the same rules as a query's fields (see
@@ -38,8 +38,8 @@ func ParseSettings(jsonData []byte) (Settings, error) {
 		return Settings{}, err
 	}
 	maxSeries, maxStreams := int64(s.MaxSeries), int64(s.MaxStreams)
-	r.IntegerIn("minStepMs", &s.MinStepMs, streaming.MinStepMs, streaming.MaxStepMs)
-	r.IntegerIn("maxSeries", &maxSeries, streaming.MinSeriesCount, streaming.MaxSeriesCount)
+	r.IntegerIn("minStepMs", &s.MinStepMs, MinStepMs, MaxStepMs)
+	r.IntegerIn("maxSeries", &maxSeries, MinSeriesCount, MaxSeriesCount)
 	r.IntegerIn("maxStreams", &maxStreams, MinMaxStreams, MaxMaxStreams)
 	if err := r.Err(); err != nil {
 		return Settings{}, err
@@ -50,6 +50,6 @@ func ParseSettings(jsonData []byte) (Settings, error) {
 
 // Limits are the settings as the streaming core checks a query against
 // them.
-func (s Settings) Limits() streaming.Limits {
-	return streaming.Limits{MinStepMs: s.MinStepMs, MaxSeriesCount: s.MaxSeries}
+func (s Settings) Limits() Limits {
+	return Limits{MinStepMs: s.MinStepMs, MaxSeriesCount: s.MaxSeries}
 }

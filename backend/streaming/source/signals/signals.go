@@ -43,7 +43,7 @@ func New(s source.Settings) (source.Source, error) {
 
 // Query reads a signal query and checks it against the settings.
 func (s *Signals) Query(raw []byte, r source.Range) (source.Query, error) {
-	q, unknown, err := streaming.ReadQuery(raw)
+	q, unknown, err := ReadQuery(raw)
 	if err == nil {
 		err = s.settings.Limits().Check(q)
 	}
@@ -83,7 +83,7 @@ func (s *Signals) Stream(ctx context.Context, path string, sender streaming.Pack
 	defer s.handoffs.Stop(path)
 	logger := log.DefaultLogger.FromContext(ctx).With("channel", streaming.Excerpt(path))
 	logger.Debug("Stream started", "after", after)
-	pump := streaming.NewPump(q, sender, streaming.PumpOptions{
+	pump := NewPump(q, sender, PumpOptions{
 		Metrics:    s.metrics,
 		Logger:     logger,
 		StartAfter: after,
@@ -106,20 +106,20 @@ func (s *Signals) CheckHealth(context.Context) (string, error) {
 func (s *Signals) Close() { s.handoffs.Close() }
 
 // streamQuery decodes a channel path and checks it against the settings.
-func (s *Signals) streamQuery(path string) (streaming.Query, error) {
-	q, err := streaming.ParsePath(path)
+func (s *Signals) streamQuery(path string) (Query, error) {
+	q, err := ParsePath(path)
 	if err != nil {
-		return streaming.Query{}, err
+		return Query{}, err
 	}
 	if err := s.settings.Limits().Check(q); err != nil {
-		return streaming.Query{}, err
+		return Query{}, err
 	}
 	return q, nil
 }
 
 // query is one signal query of a request.
 type query struct {
-	q       streaming.Query
+	q       Query
 	r       source.Range
 	unknown []string
 }

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"math"
@@ -7,11 +7,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
-func query(kind streaming.Kind, mutate ...func(*streaming.Query)) streaming.Query {
-	q := streaming.DefaultQuery()
+func query(kind signals.Kind, mutate ...func(*signals.Query)) signals.Query {
+	q := signals.DefaultQuery()
 	q.Kind = kind
 	for _, m := range mutate {
 		m(&q)
@@ -25,7 +25,7 @@ var _ = Describe("Signals", func() {
 	dayMs := day * 86_400_000
 
 	It("computes sine from the documented formula", func() {
-		q := query(streaming.KindSine, func(q *streaming.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 250, 1000, 2, 5 })
+		q := query(signals.KindSine, func(q *signals.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 250, 1000, 2, 5 })
 		n := dayMs / 250
 		Expect(q.Value(0, n)).To(BeNumerically("~", 5, 1e-9))
 		Expect(q.Value(0, n+1)).To(BeNumerically("~", 7, 1e-9))
@@ -34,7 +34,7 @@ var _ = Describe("Signals", func() {
 	})
 
 	It("spreads series and seeds over the cycle", func() {
-		q := query(streaming.KindSine, func(q *streaming.Query) { q.SeriesCount = 4 })
+		q := query(signals.KindSine, func(q *signals.Query) { q.SeriesCount = 4 })
 		Expect(q.Phase(0)).To(Equal(0.0))
 		Expect(q.Phase(1)).To(Equal(0.25))
 		Expect(q.Phase(3)).To(Equal(0.75))
@@ -44,18 +44,18 @@ var _ = Describe("Signals", func() {
 	})
 
 	It("computes square and sawtooth from the documented formulas", func() {
-		sq := query(streaming.KindSquare, func(q *streaming.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 100, 400, 1, 10 })
+		sq := query(signals.KindSquare, func(q *signals.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 100, 400, 1, 10 })
 		n := dayMs / 100
 		Expect([]float64{sq.Value(0, n), sq.Value(0, n+1), sq.Value(0, n+2), sq.Value(0, n+3), sq.Value(0, n+4)}).
 			To(Equal([]float64{11, 11, 9, 9, 11}))
 
-		saw := query(streaming.KindSawtooth, func(q *streaming.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 100, 400, 1, 0 })
+		saw := query(signals.KindSawtooth, func(q *signals.Query) { q.StepMs, q.PeriodMs, q.Amplitude, q.Offset = 100, 400, 1, 0 })
 		Expect([]float64{saw.Value(0, n), saw.Value(0, n+1), saw.Value(0, n+2), saw.Value(0, n+3), saw.Value(0, n+4)}).
 			To(Equal([]float64{-1, -0.5, 0, 0.5, -1}))
 	})
 
 	It("counts grid points since midnight UTC", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.Amplitude, q.Offset = 2, 1 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.Amplitude, q.Offset = 2, 1 })
 		Expect(q.Value(0, 0)).To(Equal(1.0))
 		Expect(q.Value(5, 7)).To(Equal(15.0))
 		// 2025-11-24 16:00:00 UTC, one-second steps: 57 600 points since midnight.
@@ -66,7 +66,7 @@ var _ = Describe("Signals", func() {
 	})
 
 	It("counts from the first point at or after midnight when steps do not divide a day", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs, q.Amplitude, q.Offset = 7_000, 1, 0 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs, q.Amplitude, q.Offset = 7_000, 1, 0 })
 		midnight := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 		first := q.Index(midnight.Add(-time.Millisecond)) + 1 // the first point at or after midnight
 		Expect(q.Time(first).Before(midnight)).To(BeFalse())
@@ -78,12 +78,12 @@ var _ = Describe("Signals", func() {
 	})
 
 	It("keeps periodic positions exact far from the epoch", func() {
-		q := query(streaming.KindSawtooth, func(q *streaming.Query) { q.StepMs, q.PeriodMs = 1, 10 })
+		q := query(signals.KindSawtooth, func(q *signals.Query) { q.StepMs, q.PeriodMs = 1, 10 })
 		Expect(q.Value(0, math.MaxInt64/2)).To(BeNumerically("~", q.Value(0, (math.MaxInt64/2)%10), 1e-12))
 	})
 
 	Describe("random walk", func() {
-		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.Amplitude, q.Offset = 3, 100 })
+		q := query(signals.KindRandomWalk, func(q *signals.Query) { q.Amplitude, q.Offset = 3, 100 })
 
 		It("is a pure function of the query and the index", func() {
 			again := q

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"math"
@@ -8,8 +8,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // sdkDataPacket is the SDK's own data-only encoding of a frame.
@@ -27,7 +26,7 @@ var _ = Describe("Data-only packets", func() {
 			q := randomQuery(r)
 			first := r.Int64N(1<<44) - 1<<43
 			last := first + r.Int64N(300)
-			packet, ok := streaming.DataPacket(q, first, last)
+			packet, ok := signals.DataPacket(q, first, last)
 			Expect(ok).To(BeTrue())
 			Expect(string(packet)).To(Equal(string(sdkDataPacket(q.Frame(first, last, 1)))), "%+v rows %d … %d", q, first, last)
 		}
@@ -42,7 +41,7 @@ var _ = Describe("Data-only packets", func() {
 			times[i] = int64(i)*1000 - 5000
 			stamps[i] = time.UnixMilli(times[i])
 		}
-		packet, ok := streaming.DataPacketOf(times, values)
+		packet, ok := signals.DataPacketOf(times, values)
 		Expect(ok).To(BeTrue())
 		frame := data.NewFrame("", data.NewField("time", nil, stamps), data.NewField("value", nil, values))
 		Expect(string(packet)).To(Equal(string(sdkDataPacket(frame))))
@@ -50,7 +49,7 @@ var _ = Describe("Data-only packets", func() {
 
 	It("refuse values JSON cannot hold, so that the SDK's encoding takes them", func() {
 		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-			_, ok := streaming.DataPacketOf([]int64{0, 1}, []float64{1, v})
+			_, ok := signals.DataPacketOf([]int64{0, 1}, []float64{1, v})
 			Expect(ok).To(BeFalse(), "%v", v)
 		}
 	})

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // virtualClock jumps to every deadline at once, so a pump on it runs as
@@ -85,7 +86,7 @@ func (r *recorder) snapshot() []sent {
 
 // runVirtual runs a pump on a virtual clock starting at start until it has
 // sent the given number of packets, and returns them.
-func runVirtual(q streaming.Query, start time.Time, packets int, opts streaming.PumpOptions, during ...func(n int, clock *virtualClock)) (*streaming.Pump, []sent) {
+func runVirtual(q signals.Query, start time.Time, packets int, opts signals.PumpOptions, during ...func(n int, clock *virtualClock)) (*signals.Pump, []sent) {
 	clock := &virtualClock{now: start}
 	opts.Clock = clock
 	ctx, cancel := context.WithCancel(context.Background())
@@ -99,7 +100,7 @@ func runVirtual(q streaming.Query, start time.Time, packets int, opts streaming.
 			cancel()
 		}
 	}
-	pump := streaming.NewPump(q, r, opts)
+	pump := signals.NewPump(q, r, opts)
 	Expect(pump.Run(ctx)).To(MatchError(context.Canceled))
 	return pump, r.snapshot()
 }

@@ -1,19 +1,14 @@
-package streaming
+package signals
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/pulse-datasource/pulse/backend/streaming"
+
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
-
-// PacketSender is where a Pump sends encoded frames; the SDK's
-// *backend.StreamSender is one. SendBytes rather than SendJSON: the Encoder
-// writes valid JSON, so checking it again would only cost time.
-type PacketSender interface {
-	SendBytes(packet []byte) error
-}
 
 // PumpOptions configure a Pump. The zero value is ready to use.
 type PumpOptions struct {
@@ -29,9 +24,9 @@ type PumpOptions struct {
 	// 10 000.
 	MaxBacklog int
 	// Clock is the pump's time. Nil means SystemClock.
-	Clock Clock
+	Clock streaming.Clock
 	// Metrics, when set, count what the pump does.
-	Metrics *Metrics
+	Metrics *streaming.Metrics
 	// Logger, when set, hears about dropped rows.
 	Logger log.Logger
 	// StartAfter is the newest row the stream's viewers already have: the
@@ -49,24 +44,16 @@ func (o PumpOptions) withDefaults() PumpOptions {
 		o.MaxRowsPerFrame = 1000
 	}
 	if o.MaxFrameBytes <= 0 {
-		o.MaxFrameBytes = DefaultMaxFrameBytes
+		o.MaxFrameBytes = streaming.DefaultMaxFrameBytes
 	}
 	if o.MaxBacklog <= 0 {
 		o.MaxBacklog = 10_000
 	}
 	if o.Clock == nil {
-		o.Clock = SystemClock{}
+		o.Clock = streaming.SystemClock{}
 	}
 	return o
 }
-
-// DefaultMaxFrameBytes is the most a frame's data takes by default: 28 KiB,
-// so that a frame with its schema and the gRPC message around it stays
-// within 32 KiB. gRPC-Go takes each message's buffer from a pool whose
-// sizes are 256 B, 4, 16 and 32 KiB and then 1 MiB: a stalled stream keeps
-// its queued messages' buffers, and one of more than 32 KiB would pin a
-// whole MiB.
-const DefaultMaxFrameBytes = 28 << 10
 
 // PumpStats counts what a pump did.
 type PumpStats struct {
@@ -85,15 +72,15 @@ type PumpStats struct {
 // none of its own.
 type Pump struct {
 	query   Query
-	sender  PacketSender
+	sender  streaming.PacketSender
 	opts    PumpOptions
-	encoder Encoder
+	encoder streaming.Encoder
 	rows    rowBuffer
 	stats   PumpStats
 }
 
 // NewPump prepares a pump of q's points into sender.
-func NewPump(q Query, sender PacketSender, opts PumpOptions) *Pump {
+func NewPump(q Query, sender streaming.PacketSender, opts PumpOptions) *Pump {
 	return &Pump{query: q, sender: sender, opts: opts.withDefaults()}
 }
 

@@ -1,8 +1,10 @@
-package streaming
+package signals
 
 import (
 	"math"
 	"time"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // Query is a validated Pulse query: the signal's parameters and whether the
@@ -41,14 +43,6 @@ func (q Query) Step() time.Duration { return time.Duration(q.StepMs) * time.Mill
 // stream sends at most one frame per window, holding every point due in it.
 func (q Query) FlushWindow() time.Duration { return time.Duration(q.FlushMs) * time.Millisecond }
 
-// GrafanaQueryFields are the fields Grafana itself adds to every query
-// model (or that a saved dashboard may carry for it). They are not Pulse's,
-// and never reported as unknown.
-var GrafanaQueryFields = []string{
-	"refId", "datasource", "datasourceId", "queryType", "hide", "key",
-	"intervalMs", "maxDataPoints", "interval", "intervalFactor", "utcOffsetSec", "timeRange",
-}
-
 // ParseQuery reads a query's JSON as Grafana sends it. Fields Pulse does not
 // know are ignored (ReadQuery lists them); absent or null fields take their
 // defaults. The error is a *FieldError naming the first bad field.
@@ -62,7 +56,7 @@ func ParseQuery(raw []byte) (Query, error) {
 // misspelling such as "stepMS", which would otherwise be silently ignored.
 func ReadQuery(raw []byte) (Query, []string, error) {
 	q := DefaultQuery()
-	r, err := ReadFields(raw, "query")
+	r, err := streaming.ReadFields(raw, "query")
 	if err != nil {
 		return Query{}, nil, err
 	}
@@ -81,7 +75,7 @@ func ReadQuery(raw []byte) (Query, []string, error) {
 		return Query{}, nil, err
 	}
 	if q.Kind, err = ParseKind(kind); err != nil {
-		return Query{}, nil, malformed("kind", "%v", err)
+		return Query{}, nil, streaming.Malformed("kind", "%v", err)
 	}
 	// int may be 32 bits wide; Validate reports anything out of bounds.
 	q.SeriesCount = int(max(min(series, math.MaxInt32), math.MinInt32))
@@ -89,7 +83,7 @@ func ReadQuery(raw []byte) (Query, []string, error) {
 	if err := q.Validate(); err != nil {
 		return Query{}, nil, err
 	}
-	return q, r.Unknown(GrafanaQueryFields...), nil
+	return q, r.Unknown(streaming.GrafanaQueryFields...), nil
 }
 
 // canonical gives every value one spelling: -0 becomes 0, so that it cannot
@@ -111,7 +105,7 @@ func positiveZero(v float64) float64 {
 // Validate checks every parameter against its bounds.
 func (q Query) Validate() error {
 	if _, err := ParseKind(string(q.Kind)); err != nil {
-		return malformed("kind", "%v", err)
+		return streaming.Malformed("kind", "%v", err)
 	}
 	checks := []struct {
 		field    string
@@ -124,11 +118,11 @@ func (q Query) Validate() error {
 		{"offset", q.Offset, MinOffset, MaxOffset},
 		{"seed", float64(q.Seed), MinSeed, MaxSeed},
 		{"seriesCount", float64(q.SeriesCount), MinSeriesCount, MaxSeriesCount},
-		{"flushMs", float64(q.FlushMs), MinFlushMs, MaxFlushMs},
+		{"flushMs", float64(q.FlushMs), streaming.MinFlushMs, streaming.MaxFlushMs},
 	}
 	for _, c := range checks {
 		if !(c.value >= c.min && c.value <= c.max) {
-			return outOfBounds(c.field, "must be between %s and %s, got %s", FormatNumber(c.min), FormatNumber(c.max), FormatNumber(c.value))
+			return streaming.OutOfBounds(c.field, "must be between %s and %s, got %s", streaming.FormatNumber(c.min), streaming.FormatNumber(c.max), streaming.FormatNumber(c.value))
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // docRow is one row of the query table in docs/query-model.md.
@@ -18,7 +19,7 @@ type docRow struct{ typ, def, bounds string }
 // queryTable reads the first table under "## Query" in docs/query-model.md,
 // keyed by field name, with the backticks taken off.
 func queryTable() map[string]docRow {
-	f, err := os.Open("../../docs/query-model.md")
+	f, err := os.Open("../../../../docs/query-model.md")
 	Expect(err).NotTo(HaveOccurred())
 	defer f.Close()
 	rows := map[string]docRow{}
@@ -60,7 +61,7 @@ var _ = Describe("docs/query-model.md", func() {
 	})
 
 	It("states the defaults the core uses", func() {
-		def := streaming.DefaultQuery()
+		def := signals.DefaultQuery()
 		Expect(table["withStreaming"].def).To(Equal(strconv.FormatBool(def.WithStreaming)))
 		Expect(table["kind"].def).To(Equal(string(def.Kind)))
 		for field, value := range map[string]float64{
@@ -74,12 +75,12 @@ var _ = Describe("docs/query-model.md", func() {
 
 	It("states the bounds the core enforces", func() {
 		for field, want := range map[string][2]float64{
-			"stepMs":      {streaming.MinStepMs, streaming.MaxStepMs},
-			"periodMs":    {streaming.MinPeriodMs, streaming.MaxPeriodMs},
-			"amplitude":   {streaming.MinAmplitude, streaming.MaxAmplitude},
-			"offset":      {streaming.MinOffset, streaming.MaxOffset},
-			"seed":        {streaming.MinSeed, streaming.MaxSeed},
-			"seriesCount": {streaming.MinSeriesCount, streaming.MaxSeriesCount},
+			"stepMs":      {signals.MinStepMs, signals.MaxStepMs},
+			"periodMs":    {signals.MinPeriodMs, signals.MaxPeriodMs},
+			"amplitude":   {signals.MinAmplitude, signals.MaxAmplitude},
+			"offset":      {signals.MinOffset, signals.MaxOffset},
+			"seed":        {signals.MinSeed, signals.MaxSeed},
+			"seriesCount": {signals.MinSeriesCount, signals.MaxSeriesCount},
 			"flushMs":     {streaming.MinFlushMs, streaming.MaxFlushMs},
 		} {
 			lo, hi, ok := strings.Cut(table[field].bounds, "…")
@@ -94,7 +95,7 @@ var _ = Describe("docs/query-model.md", func() {
 			kinds = append(kinds, strings.Trim(strings.TrimSpace(k), "`"))
 		}
 		var want []string
-		for _, k := range streaming.Kinds {
+		for _, k := range signals.Kinds {
 			want = append(want, string(k))
 		}
 		Expect(kinds).To(Equal(want))

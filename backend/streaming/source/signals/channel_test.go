@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"math"
@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // grafanaPath is what Grafana Live accepts in a channel path.
@@ -20,7 +21,7 @@ var a40CharUID = strings.Repeat("u", 40)
 
 // randomQuery draws a query anywhere within bounds, with extreme values
 // often, so round trips cover the corners.
-func randomQuery(r *rand.Rand) streaming.Query {
+func randomQuery(r *rand.Rand) signals.Query {
 	pick := func(lo, hi float64) float64 {
 		switch r.IntN(4) {
 		case 0:
@@ -31,34 +32,34 @@ func randomQuery(r *rand.Rand) streaming.Query {
 			return lo + r.Float64()*(hi-lo)
 		}
 	}
-	return streaming.Query{
-		Kind:        streaming.Kinds[r.IntN(len(streaming.Kinds))],
-		StepMs:      int64(pick(streaming.MinStepMs, streaming.MaxStepMs)),
-		PeriodMs:    int64(pick(streaming.MinPeriodMs, streaming.MaxPeriodMs)),
-		Amplitude:   pick(streaming.MinAmplitude, streaming.MaxAmplitude) * math.Pow(10, -float64(r.IntN(300))),
-		Offset:      pick(streaming.MinOffset, streaming.MaxOffset) * math.Pow(10, -float64(r.IntN(300))),
-		Seed:        int64(pick(streaming.MinSeed, streaming.MaxSeed)),
-		SeriesCount: int(pick(streaming.MinSeriesCount, streaming.MaxSeriesCount)),
+	return signals.Query{
+		Kind:        signals.Kinds[r.IntN(len(signals.Kinds))],
+		StepMs:      int64(pick(signals.MinStepMs, signals.MaxStepMs)),
+		PeriodMs:    int64(pick(signals.MinPeriodMs, signals.MaxPeriodMs)),
+		Amplitude:   pick(signals.MinAmplitude, signals.MaxAmplitude) * math.Pow(10, -float64(r.IntN(300))),
+		Offset:      pick(signals.MinOffset, signals.MaxOffset) * math.Pow(10, -float64(r.IntN(300))),
+		Seed:        int64(pick(signals.MinSeed, signals.MaxSeed)),
+		SeriesCount: int(pick(signals.MinSeriesCount, signals.MaxSeriesCount)),
 		FlushMs:     int64(pick(streaming.MinFlushMs, streaming.MaxFlushMs)),
 	}
 }
 
 var _ = Describe("Channel paths", func() {
 	It("leaves defaults out", func() {
-		Expect(streaming.DefaultQuery().Path()).To(Equal("v1/randomWalk"))
-		q := streaming.DefaultQuery()
-		q.Kind, q.StepMs, q.PeriodMs, q.SeriesCount = streaming.KindSine, 100, 5000, 3
+		Expect(signals.DefaultQuery().Path()).To(Equal("v1/randomWalk"))
+		q := signals.DefaultQuery()
+		q.Kind, q.StepMs, q.PeriodMs, q.SeriesCount = signals.KindSine, 100, 5000, 3
 		Expect(q.Path()).To(Equal("v1/sine/s=100/p=5000/n=3"))
 	})
 
 	It("writes numbers exactly and without '+'", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		q.Amplitude, q.Offset = 1e6, -0.000125
 		Expect(q.Path()).To(Equal("v1/randomWalk/a=1e06/o=-0.000125"))
 	})
 
 	It("does not depend on withStreaming", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		live := q
 		live.WithStreaming = true
 		Expect(live.Path()).To(Equal(q.Path()))
@@ -75,7 +76,7 @@ var _ = Describe("Channel paths", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(len(channel)).To(BeNumerically("<=", streaming.MaxChannelLength))
 
-			back, err := streaming.ParsePath(path)
+			back, err := signals.ParsePath(path)
 			Expect(err).NotTo(HaveOccurred(), path)
 			q.WithStreaming = true
 			Expect(back).To(Equal(q), path)
@@ -83,21 +84,21 @@ var _ = Describe("Channel paths", func() {
 	})
 
 	It("gives equal queries equal channels", func() {
-		a, err := streaming.ParseQuery([]byte(`{"kind":"sine","stepMs":100,"seed":0,"withStreaming":true}`))
+		a, err := signals.ParseQuery([]byte(`{"kind":"sine","stepMs":100,"seed":0,"withStreaming":true}`))
 		Expect(err).NotTo(HaveOccurred())
-		b, err := streaming.ParseQuery([]byte(`{"stepMs":100.0,"kind":"sine","refId":"Z"}`))
+		b, err := signals.ParseQuery([]byte(`{"stepMs":100.0,"kind":"sine","refId":"Z"}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(a.Path()).To(Equal(b.Path()))
 	})
 
 	It("refuses a channel longer than Grafana allows", func() {
-		_, err := streaming.DefaultQuery().Channel(strings.Repeat("u", 150))
+		_, err := signals.DefaultQuery().Channel(strings.Repeat("u", 150))
 		Expect(err).To(MatchError(ContainSubstring("160")))
 	})
 
 	DescribeTable("refuses paths Pulse never writes as malformed",
 		func(path string) {
-			_, err := streaming.ParsePath(path)
+			_, err := signals.ParsePath(path)
 			Expect(err).To(MatchError(streaming.ErrMalformed))
 		},
 		Entry("empty", ""),
@@ -125,7 +126,7 @@ var _ = Describe("Channel paths", func() {
 			"v1/sine/" + strings.Repeat("s", 1<<20), "v1/sine/s=" + strings.Repeat("9", 1<<20),
 			"v1/sine/zz" + strings.Repeat("z", 1<<20) + "=1",
 		} {
-			_, err := streaming.ParsePath(path)
+			_, err := signals.ParsePath(path)
 			Expect(err).To(MatchError(streaming.ErrMalformed))
 			Expect(len(err.Error())).To(BeNumerically("<", 200), err.Error()[:min(len(err.Error()), 300)])
 		}
@@ -133,7 +134,7 @@ var _ = Describe("Channel paths", func() {
 
 	DescribeTable("refuses well-formed paths beyond the bounds as out of bounds",
 		func(path string) {
-			_, err := streaming.ParsePath(path)
+			_, err := signals.ParsePath(path)
 			Expect(err).To(MatchError(streaming.ErrOutOfBounds))
 		},
 		Entry("zero step", "v1/sine/s=0"),

@@ -1,6 +1,10 @@
-package streaming
+package signals
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+)
 
 // Kind names the shape of a signal.
 type Kind string
@@ -24,7 +28,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown kind %s: use one of %v", Excerpt(s), Kinds)
+	return "", fmt.Errorf("unknown kind %s: use one of %v", streaming.Excerpt(s), Kinds)
 }
 
 // Periodic reports whether the kind repeats every periodMs.

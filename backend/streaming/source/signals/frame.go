@@ -1,17 +1,13 @@
-package streaming
+package signals
 
 import (
 	"context"
 	"strconv"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
-)
+	"github.com/pulse-datasource/pulse/backend/streaming"
 
-// Field names of every Pulse frame.
-const (
-	TimeField  = "time"
-	ValueField = "value"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
 // Index is the grid index of the newest point at or before t.
@@ -53,7 +49,7 @@ func (q Query) frame(ctx context.Context, first, last, stride int64) (*data.Fram
 		times[r] = q.Time(first + int64(r)*stride)
 	}
 	fields := make([]*data.Field, 0, q.SeriesCount+1)
-	fields = append(fields, data.NewField(TimeField, nil, times))
+	fields = append(fields, data.NewField(streaming.TimeField, nil, times))
 	for s := range q.SeriesCount {
 		values := make([]float64, rows)
 		for at := 0; at < rows; at += frameChunk {
@@ -62,7 +58,7 @@ func (q Query) frame(ctx context.Context, first, last, stride int64) (*data.Fram
 			}
 			q.fillValues(s, first+int64(at)*stride, stride, values[at:min(at+frameChunk, rows)], nil)
 		}
-		fields = append(fields, data.NewField(ValueField, q.SeriesLabels(s), values))
+		fields = append(fields, data.NewField(streaming.ValueField, q.SeriesLabels(s), values))
 	}
 	return data.NewFrame("", fields...), nil
 }
@@ -98,7 +94,7 @@ func (q Query) BackfillPoints(from, to time.Time, maxPoints int64) int64 {
 // backfill.
 func (q Query) backfillRange(from, to time.Time, maxPoints int64) (first, last, stride int64) {
 	if maxPoints <= 0 {
-		maxPoints = DefaultMaxPoints
+		maxPoints = streaming.DefaultMaxPoints
 	}
 	maxPoints = min(maxPoints, MaxBackfillRows)
 	last = q.Index(to)

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"errors"
@@ -9,48 +9,49 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 var _ = Describe("ParseQuery", func() {
 	It("gives a one-series random walk for a query with nothing but a refId", func() {
-		q, err := streaming.ParseQuery([]byte(`{"refId":"A"}`))
+		q, err := signals.ParseQuery([]byte(`{"refId":"A"}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(q).To(Equal(streaming.DefaultQuery()))
-		Expect(q.Kind).To(Equal(streaming.KindRandomWalk))
+		Expect(q).To(Equal(signals.DefaultQuery()))
+		Expect(q.Kind).To(Equal(signals.KindRandomWalk))
 		Expect(q.SeriesCount).To(Equal(1))
 		Expect(q.WithStreaming).To(BeFalse())
 	})
 
 	It("treats an empty body and null fields as defaults", func() {
-		q, err := streaming.ParseQuery(nil)
+		q, err := signals.ParseQuery(nil)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(q).To(Equal(streaming.DefaultQuery()))
-		q, err = streaming.ParseQuery([]byte(`{"stepMs":null,"kind":null}`))
+		Expect(q).To(Equal(signals.DefaultQuery()))
+		q, err = signals.ParseQuery([]byte(`{"stepMs":null,"kind":null}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(q).To(Equal(streaming.DefaultQuery()))
+		Expect(q).To(Equal(signals.DefaultQuery()))
 	})
 
 	It("reads every field and ignores Grafana's own", func() {
-		q, err := streaming.ParseQuery([]byte(`{
+		q, err := signals.ParseQuery([]byte(`{
 			"refId":"B","datasource":{"uid":"x"},"intervalMs":15000,"maxDataPoints":900,
 			"withStreaming":true,"kind":"sine","stepMs":250,"periodMs":5000,
 			"amplitude":2.5,"offset":-3,"seed":7,"seriesCount":4,"flushMs":250}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(q).To(Equal(streaming.Query{
-			WithStreaming: true, Kind: streaming.KindSine, StepMs: 250, PeriodMs: 5000,
+		Expect(q).To(Equal(signals.Query{
+			WithStreaming: true, Kind: signals.KindSine, StepMs: 250, PeriodMs: 5000,
 			Amplitude: 2.5, Offset: -3, Seed: 7, SeriesCount: 4, FlushMs: 250,
 		}))
 	})
 
 	It("accepts whole numbers written with a fraction of zero", func() {
-		q, err := streaming.ParseQuery([]byte(`{"stepMs":100.0}`))
+		q, err := signals.ParseQuery([]byte(`{"stepMs":100.0}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(q.StepMs).To(BeEquivalentTo(100))
 	})
 
 	DescribeTable("refuses bad input with an error naming the field",
 		func(body, field string, kind error) {
-			_, err := streaming.ParseQuery([]byte(body))
+			_, err := signals.ParseQuery([]byte(body))
 			Expect(err).To(HaveOccurred())
 			var fe *streaming.FieldError
 			Expect(errors.As(err, &fe)).To(BeTrue())
@@ -80,7 +81,7 @@ var _ = Describe("ParseQuery", func() {
 	)
 
 	It("reads numbers in every form JSON allows, exponents included", func() {
-		q, err := streaming.ParseQuery([]byte(`{"stepMs":1e3,"amplitude":2.5E1,"offset":-1e-2}`))
+		q, err := signals.ParseQuery([]byte(`{"stepMs":1e3,"amplitude":2.5E1,"offset":-1e-2}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(q.StepMs).To(BeEquivalentTo(1000))
 		Expect(q.Amplitude).To(Equal(25.0))
@@ -88,16 +89,16 @@ var _ = Describe("ParseQuery", func() {
 	})
 
 	It("writes bounds and values in plain digits", func() {
-		_, err := streaming.ParseQuery([]byte(`{"stepMs":3600001}`))
+		_, err := signals.ParseQuery([]byte(`{"stepMs":3600001}`))
 		Expect(err).To(MatchError("stepMs: must be between 1 and 3600000, got 3600001"))
-		_, err = streaming.ParseQuery([]byte(`{"offset":-2e9}`))
+		_, err = signals.ParseQuery([]byte(`{"offset":-2e9}`))
 		Expect(err).To(MatchError("offset: must be between -1000000000 and 1000000000, got -2000000000"))
 	})
 
 	It("quotes at most a short prefix of a huge value", func() {
 		huge := strings.Repeat("x", 1<<20)
 		for _, body := range []string{`{"kind":"` + huge + `"}`, `{"stepMs":"` + huge + `"}`} {
-			_, err := streaming.ParseQuery([]byte(body))
+			_, err := signals.ParseQuery([]byte(body))
 			Expect(err).To(HaveOccurred())
 			Expect(len(err.Error())).To(BeNumerically("<", 200), "the error quotes a prefix")
 			Expect(err.Error()).To(ContainSubstring("bytes)"), "and says how long the value was")
@@ -105,37 +106,37 @@ var _ = Describe("ParseQuery", func() {
 	})
 
 	It("gives -0 the one spelling of 0, so that it makes no second channel", func() {
-		q, err := streaming.ParseQuery([]byte(`{"offset":-0,"amplitude":-0.0,"withStreaming":true}`))
+		q, err := signals.ParseQuery([]byte(`{"offset":-0,"amplitude":-0.0,"withStreaming":true}`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(math.Signbit(q.Offset)).To(BeFalse())
 		Expect(math.Signbit(q.Amplitude)).To(BeFalse())
 		Expect(q.Path()).To(Equal("v1/randomWalk/a=0"))
-		minusZero := streaming.DefaultQuery()
+		minusZero := signals.DefaultQuery()
 		minusZero.Offset = math.Copysign(0, -1)
-		Expect(minusZero.Path()).To(Equal(streaming.DefaultQuery().Path()), "a query built by hand too")
+		Expect(minusZero.Path()).To(Equal(signals.DefaultQuery().Path()), "a query built by hand too")
 	})
 
 	It("lists fields that are neither Pulse's nor Grafana's", func() {
-		q, unknown, err := streaming.ReadQuery([]byte(`{"refId":"A","datasource":{"uid":"x"},"intervalMs":1,"maxDataPoints":9,` +
+		q, unknown, err := signals.ReadQuery([]byte(`{"refId":"A","datasource":{"uid":"x"},"intervalMs":1,"maxDataPoints":9,` +
 			`"hide":false,"key":"k","queryType":"","datasourceId":1,"stepMS":5,"kind":"sine","zeta":null,"alpha":1}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(q.Kind).To(Equal(streaming.KindSine))
-		Expect(q.StepMs).To(BeEquivalentTo(streaming.DefaultStepMs), "the misspelt field is not read")
+		Expect(q.Kind).To(Equal(signals.KindSine))
+		Expect(q.StepMs).To(BeEquivalentTo(signals.DefaultStepMs), "the misspelt field is not read")
 		Expect(unknown).To(Equal([]string{"alpha", "stepMS", "zeta"}))
 	})
 })
 
 var _ = Describe("Limits", func() {
-	q := streaming.DefaultQuery()
+	q := signals.DefaultQuery()
 
 	It("allows everything in bounds when zero", func() {
 		q := q
-		q.StepMs, q.SeriesCount = streaming.MinStepMs, streaming.MaxSeriesCount
-		Expect(streaming.Limits{}.Check(q)).To(Succeed())
+		q.StepMs, q.SeriesCount = signals.MinStepMs, signals.MaxSeriesCount
+		Expect(signals.Limits{}.Check(q)).To(Succeed())
 	})
 
 	It("refuses steps below the minimum and too many series", func() {
-		limits := streaming.Limits{MinStepMs: 100, MaxSeriesCount: 2}
+		limits := signals.Limits{MinStepMs: 100, MaxSeriesCount: 2}
 		fast, wide := q, q
 		fast.StepMs = 99
 		wide.SeriesCount = 3

@@ -1,20 +1,18 @@
-package streaming
+package signals
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // PathVersion is the first segment of every channel path Pulse produces. A
 // new path layout gets a new version, so old dashboards' channels keep
 // decoding or are refused clearly.
 const PathVersion = "v1"
-
-// MaxChannelLength is Grafana Live's limit for a whole channel,
-// "ds/<uid>/<path>".
-const MaxChannelLength = 160
 
 // pathParam is one optional "key=value" segment of a path, in path order.
 type pathParam struct {
@@ -72,27 +70,27 @@ func (q Query) Path() string {
 func ParsePath(path string) (Query, error) {
 	segments := strings.Split(path, "/")
 	if len(segments) < 2 || segments[0] != PathVersion {
-		return Query{}, malformed("path", "%s is not a Pulse %s channel path", Excerpt(path), PathVersion)
+		return Query{}, streaming.Malformed("path", "%s is not a Pulse %s channel path", streaming.Excerpt(path), PathVersion)
 	}
 	q := DefaultQuery()
 	kind, err := ParseKind(segments[1])
 	if err != nil {
-		return Query{}, malformed("path", "%v", err)
+		return Query{}, streaming.Malformed("path", "%v", err)
 	}
 	q.Kind = kind
 	next := 0
 	for _, seg := range segments[2:] {
 		key, value, ok := strings.Cut(seg, "=")
 		if !ok {
-			return Query{}, malformed("path", "segment %s is not key=value", Excerpt(seg))
+			return Query{}, streaming.Malformed("path", "segment %s is not key=value", streaming.Excerpt(seg))
 		}
 		i := paramIndex(key)
 		if i < next {
-			return Query{}, malformed("path", "unknown, repeated or misplaced key %s", Excerpt(key))
+			return Query{}, streaming.Malformed("path", "unknown, repeated or misplaced key %s", streaming.Excerpt(key))
 		}
 		p := pathParams[i]
 		if err := p.set(&q, value); err != nil {
-			return Query{}, malformed(p.field, "%s is not a number", Excerpt(value))
+			return Query{}, streaming.Malformed(p.field, "%s is not a number", streaming.Excerpt(value))
 		}
 		next = i + 1
 	}
@@ -101,7 +99,7 @@ func ParsePath(path string) (Query, error) {
 		return Query{}, err
 	}
 	if canonical := q.Path(); canonical != path {
-		return Query{}, malformed("path", "%s is not canonical; Pulse writes it %s", Excerpt(path), Excerpt(canonical))
+		return Query{}, streaming.Malformed("path", "%s is not canonical; Pulse writes it %s", streaming.Excerpt(path), streaming.Excerpt(canonical))
 	}
 	q.WithStreaming = true
 	return q, nil
@@ -113,8 +111,8 @@ func ParsePath(path string) (Query, error) {
 // covers longer uids.
 func (q Query) Channel(dataSourceUID string) (string, error) {
 	channel := "ds/" + dataSourceUID + "/" + q.Path()
-	if len(channel) > MaxChannelLength {
-		return "", fmt.Errorf("channel %s is longer than Grafana's limit of %d characters", Excerpt(channel), MaxChannelLength)
+	if len(channel) > streaming.MaxChannelLength {
+		return "", fmt.Errorf("channel %s is longer than Grafana's limit of %d characters", streaming.Excerpt(channel), streaming.MaxChannelLength)
 	}
 	return channel, nil
 }

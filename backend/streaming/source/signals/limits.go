@@ -1,4 +1,6 @@
-package streaming
+package signals
+
+import "github.com/pulse-datasource/pulse/backend/streaming"
 
 // Limits narrow the bounds for one data source: an administrator can refuse
 // fast or wide queries. The zero value allows everything in bounds.
@@ -14,10 +16,10 @@ type Limits struct {
 // allows.
 func (l Limits) Check(q Query) error {
 	if q.StepMs < l.MinStepMs {
-		return outOfBounds("stepMs", "this data source allows steps of %d ms or more, got %d", l.MinStepMs, q.StepMs)
+		return streaming.OutOfBounds("stepMs", "this data source allows steps of %d ms or more, got %d", l.MinStepMs, q.StepMs)
 	}
 	if l.MaxSeriesCount > 0 && q.SeriesCount > l.MaxSeriesCount {
-		return outOfBounds("seriesCount", "this data source allows at most %d series, got %d", l.MaxSeriesCount, q.SeriesCount)
+		return streaming.OutOfBounds("seriesCount", "this data source allows at most %d series, got %d", l.MaxSeriesCount, q.SeriesCount)
 	}
 	return nil
 }

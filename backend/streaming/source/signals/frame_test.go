@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 func times(f *data.Frame) []time.Time {
@@ -26,13 +27,13 @@ var _ = Describe("Frames", func() {
 	base := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 	It("has a time field and one value field per series, labelled when several", func() {
-		one := streaming.DefaultQuery().Frame(0, 2, 1)
+		one := signals.DefaultQuery().Frame(0, 2, 1)
 		Expect(one.Fields).To(HaveLen(2))
 		Expect(one.Fields[0].Name).To(Equal("time"))
 		Expect(one.Fields[1].Name).To(Equal("value"))
 		Expect(one.Fields[1].Labels).To(BeNil())
 
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		q.SeriesCount = 3
 		three := q.Frame(0, 2, 1)
 		Expect(three.Fields).To(HaveLen(4))
@@ -43,7 +44,7 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("backfills every grid point within the range, ends included", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		f := q.Backfill(base, base.Add(10*time.Second), 1000)
 		Expect(f.Rows()).To(Equal(11))
 		Expect(times(f)[0]).To(Equal(base))
@@ -55,8 +56,8 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("fills values from the signal at each point's time", func() {
-		q := streaming.DefaultQuery()
-		q.Kind, q.SeriesCount = streaming.KindSine, 2
+		q := signals.DefaultQuery()
+		q.Kind, q.SeriesCount = signals.KindSine, 2
 		f := q.Backfill(base, base.Add(5*time.Second), 1000)
 		for r, t := range times(f) {
 			n := q.Index(t)
@@ -66,7 +67,7 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("keeps every k-th point when the range holds more than maxDataPoints, ending at the newest", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		to := base.Add(time.Hour)
 		f := q.Backfill(base, to, 100)
 		Expect(f.Rows()).To(BeNumerically("<=", 100))
@@ -82,14 +83,14 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("never exceeds MaxBackfillRows and defaults an unset maxDataPoints", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		q.StepMs = 1
-		Expect(q.Backfill(base, base.Add(time.Hour), 1<<40).Rows()).To(BeNumerically("<=", streaming.MaxBackfillRows))
+		Expect(q.Backfill(base, base.Add(time.Hour), 1<<40).Rows()).To(BeNumerically("<=", signals.MaxBackfillRows))
 		Expect(q.Backfill(base, base.Add(time.Hour), 0).Rows()).To(Equal(streaming.DefaultMaxPoints))
 	})
 
 	It("is empty, with its fields, for an empty or inverted range", func() {
-		q := streaming.DefaultQuery()
+		q := signals.DefaultQuery()
 		f := q.Backfill(base.Add(100*time.Millisecond), base.Add(900*time.Millisecond), 100)
 		Expect(f.Rows()).To(Equal(0))
 		Expect(f.Fields).To(HaveLen(2))
@@ -115,7 +116,7 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("gives a late subscriber the newest rows, ending where the stream continues", func() {
-		q := query(streaming.KindSine, func(q *streaming.Query) { q.StepMs = 250; q.SeriesCount = 2 })
+		q := query(signals.KindSine, func(q *signals.Query) { q.StepMs = 250; q.SeriesCount = 2 })
 		now := base.Add(10*time.Second + 100*time.Millisecond)
 		f := q.Recent(now, 5)
 		Expect(f.Fields).To(HaveLen(3))
@@ -126,8 +127,8 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("computes long backfills in chunks with the same values, and counts their points beforehand", func() {
-		for _, kind := range streaming.Kinds {
-			q := query(kind, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 2; q.Seed = 5 })
+		for _, kind := range signals.Kinds {
+			q := query(kind, func(q *signals.Query) { q.StepMs = 1; q.SeriesCount = 2; q.Seed = 5 })
 			from, to := base, base.Add(9999*time.Millisecond)
 			f := q.Backfill(from, to, 20_000)
 			Expect(f.Rows()).To(Equal(10_000))
@@ -144,17 +145,17 @@ var _ = Describe("Frames", func() {
 	})
 
 	It("stops computing a backfill when its request is cancelled", func() {
-		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16 })
+		q := query(signals.KindRandomWalk, func(q *signals.Query) { q.StepMs = 1; q.SeriesCount = 16 })
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		f, err := q.BackfillContext(ctx, base, base.Add(24*time.Hour), streaming.MaxBackfillRows)
+		f, err := q.BackfillContext(ctx, base, base.Add(24*time.Hour), signals.MaxBackfillRows)
 		Expect(err).To(MatchError(context.Canceled))
 		Expect(f).To(BeNil())
 	})
 
 	DescribeTable("matches the golden frames",
 		func(name, body string) {
-			q, err := streaming.ParseQuery([]byte(body))
+			q, err := signals.ParseQuery([]byte(body))
 			Expect(err).NotTo(HaveOccurred())
 			f := q.Backfill(base, base.Add(2*time.Second), 1000)
 			Expect(experimental.CheckGoldenFrame(filepath.Join("testdata", name+".golden.txt"), f, *updateGolden)).To(Succeed())

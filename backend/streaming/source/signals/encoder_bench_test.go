@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"testing"
@@ -7,12 +7,13 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // benchFrame is one flush window of a 1 kHz, 8-series sine: 100 rows.
 func benchFrame() *data.Frame {
-	q := streaming.DefaultQuery()
-	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	q := signals.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = signals.KindSine, 1, 8
 	first := q.Index(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
 	return q.Frame(first, first+99, 1)
 }
@@ -41,8 +42,8 @@ func BenchmarkFrameToJSONDataOnly(b *testing.B) {
 
 // BenchmarkFrame is the cost of computing the frame's rows.
 func BenchmarkFrame(b *testing.B) {
-	q := streaming.DefaultQuery()
-	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	q := signals.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = signals.KindSine, 1, 8
 	for b.Loop() {
 		q.Frame(0, 99, 1)
 	}
@@ -51,11 +52,11 @@ func BenchmarkFrame(b *testing.B) {
 // BenchmarkDataPacket is what the pump does for each frame after the first:
 // compute the rows into reused columns and write their data-only packet.
 func BenchmarkDataPacket(b *testing.B) {
-	q := streaming.DefaultQuery()
-	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, 8
+	q := signals.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = signals.KindSine, 1, 8
 	first := q.Index(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
 	for b.Loop() {
-		if _, ok := streaming.DataPacket(q, first, first+99); !ok {
+		if _, ok := signals.DataPacket(q, first, first+99); !ok {
 			b.Fatal("not encoded")
 		}
 	}

@@ -1,4 +1,4 @@
-package streaming
+package signals
 
 import (
 	"math"

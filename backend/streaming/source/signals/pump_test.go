@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // start is a virtual clock's first reading, between two grid points of
@@ -19,7 +20,7 @@ var start = time.Date(2026, 11, 24, 12, 0, 0, 500_000, time.UTC)
 
 // expectConsecutive checks that the packets hold consecutive grid points
 // from first on, with the signal's values, and returns the next index.
-func expectConsecutive(q streaming.Query, packets []sent, first int64) int64 {
+func expectConsecutive(q signals.Query, packets []sent, first int64) int64 {
 	want := first
 	for _, p := range packets {
 		Expect(p.frame.Fields).To(HaveLen(q.SeriesCount + 1))
@@ -36,8 +37,8 @@ func expectConsecutive(q streaming.Query, packets []sent, first int64) int64 {
 
 var _ = Describe("Pump", func() {
 	It("sends the schema once, then data only, with consecutive points and the signal's values", func() {
-		q := query(streaming.KindSine, func(q *streaming.Query) { q.StepMs = 7; q.SeriesCount = 3 })
-		_, packets := runVirtual(q, start, 20, streaming.PumpOptions{})
+		q := query(signals.KindSine, func(q *signals.Query) { q.StepMs = 7; q.SeriesCount = 3 })
+		_, packets := runVirtual(q, start, 20, signals.PumpOptions{})
 		Expect(packets[0].withSchema).To(BeTrue())
 		for _, p := range packets[1:] {
 			Expect(p.withSchema).To(BeFalse())
@@ -46,16 +47,16 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("streams a fast random walk with exactly Value's numbers across frames that share blocks", func() {
-		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 3; q.Seed = 11 })
-		_, packets := runVirtual(q, start, 40, streaming.PumpOptions{})
+		q := query(signals.KindRandomWalk, func(q *signals.Query) { q.StepMs = 1; q.SeriesCount = 3; q.Seed = 11 })
+		_, packets := runVirtual(q, start, 40, signals.PumpOptions{})
 		Expect(expectConsecutive(q, packets, q.Index(start)+1)).To(BeNumerically(">", q.Index(start)+3*256))
 	})
 
 	It("starts after StartAfter, at once, with every point due since, and tells OnSent each frame's newest row", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 100 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 100 })
 		after := q.Time(q.Index(start) - 7)
 		var newest []time.Time
-		_, packets := runVirtual(q, start, 3, streaming.PumpOptions{
+		_, packets := runVirtual(q, start, 3, signals.PumpOptions{
 			StartAfter: after,
 			OnSent:     func(t time.Time) { newest = append(newest, t) },
 		})
@@ -70,14 +71,14 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("ignores a StartAfter later than now", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 100 })
-		_, packets := runVirtual(q, start, 2, streaming.PumpOptions{StartAfter: start.Add(time.Hour)})
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 100 })
+		_, packets := runVirtual(q, start, 2, signals.PumpOptions{StartAfter: start.Add(time.Hour)})
 		expectConsecutive(q, packets, q.Index(start)+1)
 	})
 
 	It("sends each point of a slow signal at its own time, alone", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1000 })
-		_, packets := runVirtual(q, start, 5, streaming.PumpOptions{})
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 1000 })
+		_, packets := runVirtual(q, start, 5, signals.PumpOptions{})
 		for _, p := range packets {
 			Expect(p.frame.Rows()).To(Equal(1))
 			Expect(p.at).To(Equal(times(p.frame)[0]))
@@ -85,8 +86,8 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("sends a fast signal as one frame per flush window, no point waiting longer than the window", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1; q.FlushMs = 100 })
-		_, packets := runVirtual(q, start, 12, streaming.PumpOptions{})
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 1; q.FlushMs = 100 })
+		_, packets := runVirtual(q, start, 12, signals.PumpOptions{})
 		Expect(packets[0].frame.Rows()).To(Equal(1), "the first point goes out at once")
 		for i, p := range packets[1:] {
 			Expect(p.frame.Rows()).To(Equal(100))
@@ -101,8 +102,8 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("sends a frame early when it fills up within the window", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1; q.FlushMs = streaming.MaxFlushMs })
-		_, packets := runVirtual(q, start, 6, streaming.PumpOptions{MaxRowsPerFrame: 50})
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 1; q.FlushMs = streaming.MaxFlushMs })
+		_, packets := runVirtual(q, start, 6, signals.PumpOptions{MaxRowsPerFrame: 50})
 		for _, p := range packets[1:] {
 			Expect(p.frame.Rows()).To(Equal(50))
 			rows := times(p.frame)
@@ -112,8 +113,8 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("drops and counts the oldest rows after the receiver fell behind, and sends the newest in bounded frames", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1 })
-		opts := streaming.PumpOptions{MaxBacklog: 500, MaxRowsPerFrame: 64}
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 1 })
+		opts := signals.PumpOptions{MaxBacklog: 500, MaxRowsPerFrame: 64}
 		stall := func(n int, clock *virtualClock) {
 			if n == 1 {
 				clock.now = clock.now.Add(time.Hour) // the receiver took an hour
@@ -133,13 +134,13 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("bounds a wide query's catch-up frames in bytes as well as rows", func() {
-		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
+		q := query(signals.KindRandomWalk, func(q *signals.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
 		stall := func(n int, clock *virtualClock) {
 			if n == 1 {
 				clock.now = clock.now.Add(time.Minute) // the receiver stalled
 			}
 		}
-		pump, packets := runVirtual(q, start, 1+12, streaming.PumpOptions{}, stall)
+		pump, packets := runVirtual(q, start, 1+12, signals.PumpOptions{}, stall)
 		for _, p := range packets[1:] {
 			Expect(p.withSchema).To(BeFalse())
 			Expect(p.bytes).To(BeNumerically("<=", streaming.DefaultMaxFrameBytes), "a frame of %d rows", p.frame.Rows())
@@ -150,8 +151,8 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("keeps a full first frame, schema and all, within gRPC's 32 KiB buffers", func() {
-		q := query(streaming.KindRandomWalk, func(q *streaming.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
-		_, packets := runVirtual(q, start, 3, streaming.PumpOptions{StartAfter: start.Add(-5 * time.Second)})
+		q := query(signals.KindRandomWalk, func(q *signals.Query) { q.StepMs = 1; q.SeriesCount = 16; q.FlushMs = 10 })
+		_, packets := runVirtual(q, start, 3, signals.PumpOptions{StartAfter: start.Add(-5 * time.Second)})
 		Expect(packets[0].withSchema).To(BeTrue())
 		Expect(packets[0].frame.Rows()).To(BeNumerically(">=", 50), "a stream that starts behind catches up in full frames")
 		Expect(packets[0].bytes).To(BeNumerically("<=", 32<<10-64))
@@ -161,7 +162,7 @@ var _ = Describe("Pump", func() {
 		reg := prometheus.NewRegistry()
 		metrics, err := streaming.NewMetrics(reg)
 		Expect(err).NotTo(HaveOccurred())
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 1 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 1 })
 		var activeWhileRunning float64
 		probe := func(n int, clock *virtualClock) {
 			activeWhileRunning = testutil.ToFloat64(metrics.ActiveStreams)
@@ -169,14 +170,14 @@ var _ = Describe("Pump", func() {
 				clock.now = clock.now.Add(time.Minute)
 			}
 		}
-		pump, packets := runVirtual(q, start, 40, streaming.PumpOptions{Metrics: metrics, MaxBacklog: 1000}, probe)
+		pump, packets := runVirtual(q, start, 40, signals.PumpOptions{Metrics: metrics, MaxBacklog: 1000}, probe)
 		stats := pump.Stats()
 		var rows, bytes int64
 		for _, p := range packets {
 			rows += int64(p.frame.Rows())
 			bytes += int64(p.bytes)
 		}
-		Expect(stats).To(Equal(streaming.PumpStats{Frames: 40, RowsSent: rows, RowsDropped: stats.RowsDropped, BytesSent: bytes}))
+		Expect(stats).To(Equal(signals.PumpStats{Frames: 40, RowsSent: rows, RowsDropped: stats.RowsDropped, BytesSent: bytes}))
 		Expect(stats.RowsDropped).To(BeNumerically(">", 0))
 		Expect(activeWhileRunning).To(Equal(1.0))
 		Expect(testutil.ToFloat64(metrics.ActiveStreams)).To(Equal(0.0))
@@ -198,14 +199,14 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("returns the send error, never nil", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 10 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 10 })
 		r := &recorder{err: errors.New("client gone")}
-		err := streaming.NewPump(q, r, streaming.PumpOptions{}).Run(context.Background())
+		err := signals.NewPump(q, r, signals.PumpOptions{}).Run(context.Background())
 		Expect(err).To(MatchError(ContainSubstring("client gone")))
 	})
 
 	It("streams on the wall clock by default", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = 20 })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = 20 })
 		ctx, cancel := context.WithCancel(context.Background())
 		r := &recorder{onSend: func(n int) {
 			if n == 3 {
@@ -213,7 +214,7 @@ var _ = Describe("Pump", func() {
 			}
 		}}
 		before := time.Now()
-		Expect(streaming.NewPump(q, r, streaming.PumpOptions{}).Run(ctx)).To(MatchError(context.Canceled))
+		Expect(signals.NewPump(q, r, signals.PumpOptions{}).Run(ctx)).To(MatchError(context.Canceled))
 		packets := r.snapshot()
 		Expect(packets).To(HaveLen(3))
 		Expect(times(packets[0].frame)[0]).To(BeTemporally(">", before))
@@ -221,11 +222,11 @@ var _ = Describe("Pump", func() {
 	})
 
 	It("returns ctx.Err() promptly when cancelled while waiting for a slow signal", func() {
-		q := query(streaming.KindCounter, func(q *streaming.Query) { q.StepMs = streaming.MaxStepMs })
+		q := query(signals.KindCounter, func(q *signals.Query) { q.StepMs = signals.MaxStepMs })
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		r := &recorder{}
-		Expect(streaming.NewPump(q, r, streaming.PumpOptions{}).Run(ctx)).To(MatchError(context.DeadlineExceeded))
+		Expect(signals.NewPump(q, r, signals.PumpOptions{}).Run(ctx)).To(MatchError(context.DeadlineExceeded))
 		Expect(r.snapshot()).To(BeEmpty())
 	})
 })

@@ -1,4 +1,4 @@
-package streaming
+package signals
 
 // DataPacket exposes the pump's data-only encoding to the specs: the rows
 // at grid indexes first … last of q, and whether they could be encoded.

@@ -1,4 +1,4 @@
-package streaming_test
+package signals_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // Viewers can subscribe to any path and send any query JSON: whatever they
@@ -23,7 +24,7 @@ func FuzzParsePath(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, path string) {
-		q, err := streaming.ParsePath(path)
+		q, err := signals.ParsePath(path)
 		if err != nil {
 			var fe *streaming.FieldError
 			if !errors.As(err, &fe) {
@@ -50,8 +51,8 @@ func FuzzQueryPath(f *testing.F) {
 	f.Add(uint8(4), int64(3600000), int64(86400000), 1e9, -1e9, int64(999999999), int64(3), int64(10000))
 	f.Add(uint8(2), int64(250), int64(5000), 1e-7, 5e-324, int64(1), int64(2), int64(250))
 	f.Fuzz(func(t *testing.T, kind uint8, step, period int64, amplitude, offset float64, seed, series, flush int64) {
-		q := streaming.Query{
-			Kind: streaming.Kinds[int(kind)%len(streaming.Kinds)], StepMs: step, PeriodMs: period,
+		q := signals.Query{
+			Kind: signals.Kinds[int(kind)%len(signals.Kinds)], StepMs: step, PeriodMs: period,
 			Amplitude: amplitude, Offset: offset, Seed: seed, SeriesCount: int(max(min(series, 1<<20), -1)), FlushMs: flush,
 		}
 		if q.Validate() != nil {
@@ -63,7 +64,7 @@ func FuzzQueryPath(f *testing.F) {
 
 // checkCanonical checks that q's path fits Grafana's rules and decodes to
 // q (with -0 as 0), whose path is the same again.
-func checkCanonical(t *testing.T, q streaming.Query) {
+func checkCanonical(t *testing.T, q signals.Query) {
 	t.Helper()
 	path := q.Path()
 	if len("ds/"+strings.Repeat("u", 40)+"/"+path) > streaming.MaxChannelLength {
@@ -74,7 +75,7 @@ func checkCanonical(t *testing.T, q streaming.Query) {
 			t.Fatalf("the path %q has %q, which Grafana does not allow", path, c)
 		}
 	}
-	back, err := streaming.ParsePath(path)
+	back, err := signals.ParsePath(path)
 	if err != nil {
 		t.Fatalf("the path %q of %+v does not decode: %v", path, q, err)
 	}
@@ -98,7 +99,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		q, err := streaming.ParseQuery(body)
+		q, err := signals.ParseQuery(body)
 		if err != nil {
 			var fe *streaming.FieldError
 			if !errors.As(err, &fe) {
@@ -109,7 +110,7 @@ func FuzzParseQuery(f *testing.F) {
 		if verr := q.Validate(); verr != nil {
 			t.Fatalf("ParseQuery(%q) accepted an invalid query: %v", body, verr)
 		}
-		back, err := streaming.ParsePath(q.Path())
+		back, err := signals.ParsePath(q.Path())
 		if err != nil {
 			t.Fatalf("the path %q of an accepted query does not decode: %v", q.Path(), err)
 		}
