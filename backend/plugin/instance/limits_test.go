@@ -16,6 +16,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 var _ = Describe("Limits", func() {
@@ -101,7 +102,7 @@ var _ = Describe("Limits", func() {
 			first := resp.Responses["Q00"]
 			Expect(first.Error).NotTo(HaveOccurred())
 			rows := first.Frames[0].Rows()
-			Expect(rows).To(BeNumerically("~", streaming.MaxBackfillRows, streaming.MaxBackfillRows/100), "a day at 1 ms, thinned to fit")
+			Expect(rows).To(BeNumerically("~", signals.MaxBackfillRows, signals.MaxBackfillRows/100), "a day at 1 ms, thinned to fit")
 			points := rows * 16
 			for _, refID := range []string{"Q01", "Q02", "Q03"} {
 				r := resp.Responses[refID]

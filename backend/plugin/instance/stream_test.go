@@ -15,6 +15,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // packets is a StreamPacketSender that hands packets to a channel.
@@ -60,7 +61,7 @@ var _ = Describe("Streams", func() {
 		Expect(json.Unmarshal(resp.InitialData.Data(), frame)).To(Succeed())
 		Expect(frame.Fields).To(HaveLen(3))
 		Expect(frame.Rows()).To(Equal(streaming.InitialRows))
-		q, err := streaming.ParsePath("v1/counter/s=10/n=2")
+		q, err := signals.ParsePath("v1/counter/s=10/n=2")
 		Expect(err).NotTo(HaveOccurred())
 		newest := frame.Fields[0].At(frame.Rows() - 1).(time.Time)
 		Expect(q.Index(newest)).To(BeNumerically(">=", q.Index(before)))

@@ -5,15 +5,14 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // RowCosts are the per-row costs of the steps the designs take, timed in
 // this process without gRPC: they explain a throughput ratio, they are not
 // part of it.
 type RowCosts struct {
-	Query streaming.Query
+	Query signals.Query
 	// PulseStream is Pulse's pump on a virtual clock, sending to a sender
 	// that drops every packet, per row: computing the values and writing
 	// the data-only packets, as it streams.
@@ -28,7 +27,7 @@ type RowCosts struct {
 
 // MeasureRowCosts times each step of the designs on q for about budget
 // each.
-func MeasureRowCosts(q streaming.Query, budget time.Duration) RowCosts {
+func MeasureRowCosts(q signals.Query, budget time.Duration) RowCosts {
 	rows := FrameRows(q)
 	first := q.Index(time.Now()) + 1
 	frame := q.Frame(first, first+rows-1, 1)
@@ -47,10 +46,10 @@ func MeasureRowCosts(q streaming.Query, budget time.Duration) RowCosts {
 
 // pumpCostPerRow runs a pump of q on a virtual clock for about budget and
 // returns its time per row sent.
-func pumpCostPerRow(q streaming.Query, budget time.Duration) time.Duration {
+func pumpCostPerRow(q signals.Query, budget time.Duration) time.Duration {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
-	pump := streaming.NewPump(q, droppingSender{}, streaming.PumpOptions{Clock: NewVirtualClock(time.Now())})
+	pump := signals.NewPump(q, droppingSender{}, signals.PumpOptions{Clock: NewVirtualClock(time.Now())})
 	start := time.Now()
 	_ = pump.Run(ctx) // ends when the budget is spent
 	elapsed := time.Since(start)

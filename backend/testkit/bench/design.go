@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // Design names one of the stream handlers the reference plugin serves. A
@@ -41,20 +41,20 @@ func (d Design) Title() string {
 }
 
 // Path is the reference plugin's channel path that runs q with design d.
-func (d Design) Path(q streaming.Query) string { return string(d) + "/" + q.Path() }
+func (d Design) Path(q signals.Query) string { return string(d) + "/" + q.Path() }
 
 // ParseDesignPath splits a reference plugin path into its design and query.
-func ParseDesignPath(path string) (Design, streaming.Query, error) {
+func ParseDesignPath(path string) (Design, signals.Query, error) {
 	first, rest, _ := strings.Cut(path, "/")
 	d := Design(first)
 	switch d {
 	case DesignPulse, DesignTutorial, DesignSDKLimit:
 	default:
-		return "", streaming.Query{}, fmt.Errorf("path %q does not start with a design (%v)", path, Designs)
+		return "", signals.Query{}, fmt.Errorf("path %q does not start with a design (%v)", path, Designs)
 	}
-	q, err := streaming.ParsePath(rest)
+	q, err := signals.ParsePath(rest)
 	if err != nil {
-		return "", streaming.Query{}, err
+		return "", signals.Query{}, err
 	}
 	return d, q, nil
 }

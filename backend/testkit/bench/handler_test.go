@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
@@ -16,15 +17,15 @@ import (
 var specInstance = pluginhost.Instance{UID: "bench-spec"}
 
 // fastQuery is the throughput benchmark's query with the given series.
-func fastQuery(series int) streaming.Query {
-	q := streaming.DefaultQuery()
-	q.Kind, q.StepMs, q.SeriesCount = streaming.KindSine, 1, series
+func fastQuery(series int) signals.Query {
+	q := signals.DefaultQuery()
+	q.Kind, q.StepMs, q.SeriesCount = signals.KindSine, 1, series
 	return q
 }
 
 // readPackets runs design on q in the reference plugin and returns its
 // first n packets, decoded as a Grafana Live client would.
-func readPackets(ctx context.Context, design bench.Design, q streaming.Query, n int) []pluginhost.Packet {
+func readPackets(ctx context.Context, design bench.Design, q signals.Query, n int) []pluginhost.Packet {
 	GinkgoHelper()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -41,7 +42,7 @@ func readPackets(ctx context.Context, design bench.Design, q streaming.Query, n 
 // expectSignal checks that a packet's frame has q's fields and labels and
 // holds q's values at consecutive grid points, and returns the grid index
 // after its last row.
-func expectSignal(q streaming.Query, p pluginhost.Packet, from int64) int64 {
+func expectSignal(q signals.Query, p pluginhost.Packet, from int64) int64 {
 	GinkgoHelper()
 	Expect(p.Frame.Fields).To(HaveLen(q.SeriesCount + 1))
 	for s := range q.SeriesCount {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -26,7 +26,7 @@ type LatencyOptions struct {
 // its arrival (the moment the host's Recv returned the packet) less its
 // timestamp.
 type Latency struct {
-	Query    streaming.Query
+	Query    signals.Query
 	Channels int
 	// All summarises every row that arrived within the window.
 	All Distribution
@@ -45,7 +45,7 @@ type latencySample struct {
 // MeasureLatency runs opts.Channels channels of q (q with seeds 1, 2, …, so
 // that the channels differ while the signal does not change shape) in the
 // plugin behind host on the wall clock, and measures each row's latency.
-func MeasureLatency(ctx context.Context, host *pluginhost.Host, q streaming.Query, opts LatencyOptions) (Latency, error) {
+func MeasureLatency(ctx context.Context, host *pluginhost.Host, q signals.Query, opts LatencyOptions) (Latency, error) {
 	channels := max(opts.Channels, 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -106,7 +106,7 @@ func MeasureLatency(ctx context.Context, host *pluginhost.Host, q streaming.Quer
 }
 
 // summarizeLatency summarises the samples of a window of the given length.
-func summarizeLatency(q streaming.Query, channels int, window time.Duration, samples []latencySample) Latency {
+func summarizeLatency(q signals.Query, channels int, window time.Duration, samples []latencySample) Latency {
 	all := make([]time.Duration, 0, len(samples))
 	var first, last []time.Duration
 	for _, s := range samples {

@@ -6,7 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
@@ -40,8 +40,8 @@ var _ = Describe("Measurements against the real plugin", func() {
 		host, err := pluginhost.Start(ctx, pluginhost.Options{Binary: pulseBinary, LogOutput: GinkgoWriter})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(host.Close)
-		q := streaming.DefaultQuery()
-		q.Kind, q.StepMs = streaming.KindCounter, 10
+		q := signals.DefaultQuery()
+		q.Kind, q.StepMs = signals.KindCounter, 10
 		l, err := bench.MeasureLatency(ctx, host, q, bench.LatencyOptions{Channels: 2, Window: time.Second})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(l.Channels).To(Equal(2))
@@ -79,7 +79,7 @@ var _ = Describe("Measurements against the real plugin", func() {
 	It("gives every scale channel its own path", func() {
 		Expect(bench.ScaleQuery(0).Path()).To(Equal("v1/counter/r=1"))
 		Expect(bench.ScaleQuery(9999).Path()).To(Equal("v1/counter/r=10000"))
-		_, err := streaming.ParsePath(bench.ScaleQuery(9999).Path())
+		_, err := signals.ParsePath(bench.ScaleQuery(9999).Path())
 		Expect(err).NotTo(HaveOccurred())
 	})
 })

@@ -14,8 +14,8 @@ import (
 
 	"google.golang.org/grpc"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/history"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -354,7 +354,7 @@ func (r *MQTTRig) Latency(ctx context.Context, e MQTTEndpoint, topics int, rate 
 	kept := samples
 	samples = nil
 	mu.Unlock()
-	l := summarizeLatency(streaming.Query{}, topics, opts.Window, kept)
+	l := summarizeLatency(signals.Query{}, topics, opts.Window, kept)
 	result.All, result.FirstQuarter, result.LastQuarter = l.All, l.FirstQuarter, l.LastQuarter
 	return result, nil
 }

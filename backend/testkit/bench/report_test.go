@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 )
 
@@ -26,8 +26,8 @@ func throughput(d bench.Design, series int, rowsPerSecond, bytesPerRow int64) be
 }
 
 func latency(stepMs int64, p99, firstMedian, lastMedian time.Duration) bench.Latency {
-	q := streaming.DefaultQuery()
-	q.Kind, q.StepMs = streaming.KindCounter, stepMs
+	q := signals.DefaultQuery()
+	q.Kind, q.StepMs = signals.KindCounter, stepMs
 	return bench.Latency{
 		Query: q, Channels: 10,
 		All:          bench.Distribution{Count: 1000, P50: firstMedian, P99: p99, Max: p99 + time.Millisecond},

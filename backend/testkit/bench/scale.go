@@ -9,7 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -76,9 +76,9 @@ var ScaleInstance = pluginhost.Instance{UID: "bench-scale", Name: "Pulse benchma
 
 // ScaleQuery is channel i's query: the 1 Hz counter with seed i+1, so that
 // every channel has its own path.
-func ScaleQuery(i int) streaming.Query {
-	q := streaming.DefaultQuery()
-	q.Kind = streaming.KindCounter
+func ScaleQuery(i int) signals.Query {
+	q := signals.DefaultQuery()
+	q.Kind = signals.KindCounter
 	q.Seed = int64(i + 1)
 	return q
 }

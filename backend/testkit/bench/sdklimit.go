@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // sdkLimitFrames is how many consecutive frames RunSDKLimit builds before it
@@ -20,7 +19,7 @@ const sdkLimitFrames = 10
 // as Pulse sends them, so the packets match Pulse's byte for byte in form
 // and the difference is the cost of producing the rows. It returns ctx.Err()
 // once ctx ends, or a send error.
-func RunSDKLimit(ctx context.Context, q streaming.Query, sender FrameSender) error {
+func RunSDKLimit(ctx context.Context, q signals.Query, sender FrameSender) error {
 	rows := FrameRows(q)
 	first := q.Index(time.Now()) + 1
 	frames := make([]*data.Frame, sdkLimitFrames)

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -117,11 +118,11 @@ func (s Stalled) FrameBytes() float64 {
 // StalledQuery is stream i's query: the worst case a data source allows by
 // default, a random walk of 16 series at 1 kHz with the shortest flush
 // window (10 ms), with seed i+1 so that every stream has its own channel.
-func StalledQuery(i int) streaming.Query {
-	q := streaming.DefaultQuery()
-	q.Kind = streaming.KindRandomWalk
-	q.StepMs = streaming.MinStepMs
-	q.SeriesCount = streaming.MaxSeriesCount
+func StalledQuery(i int) signals.Query {
+	q := signals.DefaultQuery()
+	q.Kind = signals.KindRandomWalk
+	q.StepMs = signals.MinStepMs
+	q.SeriesCount = signals.MaxSeriesCount
 	q.FlushMs = streaming.MinFlushMs
 	q.Seed = int64(i + 1)
 	return q

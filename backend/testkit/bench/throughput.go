@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -26,7 +26,7 @@ type ThroughputOptions struct {
 // Throughput is what one design delivered to the host in one window.
 type Throughput struct {
 	Design Design
-	Query  streaming.Query
+	Query  signals.Query
 	// Rows, Bytes and Packets arrived within the window.
 	Rows, Bytes, Packets int64
 	// Elapsed is the window's length, from the packet that opened it to the
@@ -56,7 +56,7 @@ func (t Throughput) CPUPerRow() time.Duration {
 // counts their rows (CountRows), as cheaply as it can, so that the plugin,
 // not the host, sets the pace. The first packet and the last one counted are
 // decoded in full and must be frames of q's shape.
-func MeasureThroughput(ctx context.Context, host *pluginhost.Host, design Design, q streaming.Query, opts ThroughputOptions) (Throughput, error) {
+func MeasureThroughput(ctx context.Context, host *pluginhost.Host, design Design, q signals.Query, opts ThroughputOptions) (Throughput, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	path := design.Path(q)

@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 )
 
 // RunTutorial is the streaming loop of the plugin tutorials: for every
@@ -15,7 +14,7 @@ import (
 // fast as the receiver takes them. The frames have Pulse's fields, labels
 // and values, so the comparison with Pulse is about batching and encoding
 // only. It returns ctx.Err() once ctx ends, or a send error.
-func RunTutorial(ctx context.Context, q streaming.Query, sender FrameSender) error {
+func RunTutorial(ctx context.Context, q signals.Query, sender FrameSender) error {
 	for n := q.Index(time.Now()) + 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -19,7 +19,7 @@ type stream struct {
 	sender streaming.PacketSender
 	flush  time.Duration
 
-	encoder  streaming.Encoder
+	encoder streaming.Encoder
 	// lastDue is when the last frame fell due: when its rows were read, or
 	// the end of the window they waited for. The next window starts there,
 	// not when the send ended, so that sends that take time do not push
@@ -27,11 +27,11 @@ type stream struct {
 	// once, each).
 	lastDue time.Time
 	// waited is the end of the window the rows just read waited for.
-	waited time.Time
-	frames   int64
-	rows     int64
-	bytes    int64
-	skipped  uint64
+	waited  time.Time
+	frames  int64
+	rows    int64
+	bytes   int64
+	skipped uint64
 }
 
 // run sends the rows from sequence number next on until ctx ends, and then

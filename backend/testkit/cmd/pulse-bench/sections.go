@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
 )
 
@@ -20,7 +20,7 @@ const costBudget = 300 * time.Millisecond
 var latencySteps = []int64{100, 10}
 
 func runThroughput(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer) error {
-	kind, err := streaming.ParseKind(cfg.kind)
+	kind, err := signals.ParseKind(cfg.kind)
 	if err != nil {
 		return fmt.Errorf("-kind: %w", err)
 	}
@@ -31,8 +31,8 @@ func runThroughput(ctx context.Context, cfg config, bins *binaries, report *benc
 	defer host.Close()
 	report.ThroughputOptions = bench.ThroughputOptions{Warmup: cfg.warmup, Window: cfg.window, Rounds: cfg.rounds}
 	for _, series := range throughputSeries {
-		q := streaming.DefaultQuery()
-		q.Kind, q.StepMs, q.SeriesCount = kind, streaming.MinStepMs, series
+		q := signals.DefaultQuery()
+		q.Kind, q.StepMs, q.SeriesCount = kind, signals.MinStepMs, series
 		rounds := map[bench.Design][]bench.Throughput{}
 		for round := range cfg.rounds {
 			for _, design := range bench.Designs {
@@ -62,8 +62,8 @@ func runLatency(ctx context.Context, cfg config, bins *binaries, report *bench.R
 	defer host.Close()
 	report.LatencyOptions = bench.LatencyOptions{Channels: cfg.latencyStreams, Warmup: cfg.warmup, Window: cfg.duration}
 	for _, step := range latencySteps {
-		q := streaming.DefaultQuery()
-		q.Kind, q.StepMs = streaming.KindCounter, step
+		q := signals.DefaultQuery()
+		q.Kind, q.StepMs = signals.KindCounter, step
 		fmt.Fprintf(log, "latency: %s, %d channels for %s…\n", q.Path(), cfg.latencyStreams, cfg.duration)
 		l, err := bench.MeasureLatency(ctx, host, q, report.LatencyOptions)
 		if err != nil {
