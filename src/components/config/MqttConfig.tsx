@@ -219,7 +219,7 @@ export function MqttConfig({ options, onOptionsChange }: ConfigProps) {
             {secretArea(
               'tlsClientKey',
               'Client key',
-              '-----BEGIN PRIVATE KEY-----',
+              'the key in PEM, -----BEGIN … KEY----- to its END line',
               "The client certificate's PEM private key.",
               true
             )}
