@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pulse-datasource/pulse/backend/testkit/internal/cli"
 )
 
 // config is what the flags and the environment say.
@@ -43,20 +45,18 @@ func (r room) period() time.Duration {
 	return time.Duration(float64(time.Second) / r.rate)
 }
 
-// The environment variables pulse-demofeed reads, by flag name. A flag given
-// on the command line wins over its variable.
-var envOf = map[string]string{
-	"uri":             "PULSE_DEMO_URI",
-	"root":            "PULSE_DEMO_ROOT",
-	"rooms":           "PULSE_DEMO_ROOMS",
-	"seed":            "PULSE_DEMO_SEED",
-	"malformed-every": "PULSE_DEMO_MALFORMED_EVERY",
-	"client-id":       "PULSE_DEMO_CLIENT_ID",
-	"report":          "PULSE_DEMO_REPORT",
+// envVars are the environment variables pulse-demofeed reads, in the order the
+// usage lists them. A flag given on the command line wins over its
+// variable.
+var envVars = []cli.Env{
+	{Flag: "uri", Var: "PULSE_DEMO_URI"},
+	{Flag: "root", Var: "PULSE_DEMO_ROOT"},
+	{Flag: "rooms", Var: "PULSE_DEMO_ROOMS"},
+	{Flag: "seed", Var: "PULSE_DEMO_SEED"},
+	{Flag: "malformed-every", Var: "PULSE_DEMO_MALFORMED_EVERY"},
+	{Flag: "client-id", Var: "PULSE_DEMO_CLIENT_ID"},
+	{Flag: "report", Var: "PULSE_DEMO_REPORT"},
 }
-
-// envOrder is envOf's keys in the order the usage lists them.
-var envOrder = []string{"uri", "root", "rooms", "seed", "malformed-every", "client-id", "report"}
 
 // Defaults and bounds.
 const (
@@ -87,12 +87,7 @@ func badInput(format string, args ...any) error {
 
 // name is how an error names the setting of flag: as the user set it, or as
 // the flag when it has its default.
-func (c config) name(flag string) string {
-	if n, ok := c.from[flag]; ok {
-		return n
-	}
-	return "-" + flag
-}
+func (c config) name(flag string) string { return cli.Name(c.from, flag) }
 
 // parseConfig reads args (without the program name), then, for each flag not
 // given there, its environment variable through getenv, and checks them all
@@ -111,28 +106,15 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.IntVar(&cfg.malformedEvery, "malformed-every", defaultMalformedEvery, "publish one payload that is not JSON after every `n` good ones, on the climate topic of the room that published the n-th; 0 never does")
 	fs.StringVar(&cfg.clientID, "client-id", "", "the MQTT client `ID` (default: pulse-demofeed- and 8 random hexadecimal digits)")
 	fs.DurationVar(&cfg.report, "report", defaultReport, "how often to log how many messages went out, a `duration`; 0 logs only at the end")
-	if err := fs.Parse(args); err != nil {
+	from, err := cli.Parse(fs, "pulse-demofeed", args, envVars, getenv)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(fs, usage)
 			return config{}, err
 		}
-		return config{}, badInput("%v (-h lists the flags)", err)
+		return config{}, badInput("%v", err)
 	}
-	if fs.NArg() > 0 {
-		return config{}, badInput("unexpected argument %q: pulse-demofeed takes flags only (-h lists them)", fs.Arg(0))
-	}
-	fs.Visit(func(f *flag.Flag) { cfg.from[f.Name] = "-" + f.Name })
-	for _, name := range envOrder {
-		env := envOf[name]
-		value := getenv(env)
-		if _, onCommandLine := cfg.from[name]; onCommandLine || value == "" {
-			continue
-		}
-		if err := fs.Set(name, value); err != nil {
-			return config{}, badInput("%s=%s: %v", env, value, err)
-		}
-		cfg.from[name] = env
-	}
+	cfg.from = from
 
 	if err := checkURI(cfg.uri); err != nil {
 		return config{}, badInput("%s %q: %v", cfg.name("uri"), cfg.uri, err)
@@ -140,7 +122,6 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	if err := checkRoot(cfg.root); err != nil {
 		return config{}, badInput("%s %q: %v", cfg.name("root"), cfg.root, err)
 	}
-	var err error
 	if cfg.rooms, err = parseRooms(rooms); err != nil {
 		return config{}, badInput("%s %q: %v", cfg.name("rooms"), rooms, err)
 	}
@@ -258,10 +239,7 @@ reconnects after a loss. Ctrl-C or SIGTERM stops it.
 Flags:
 `)
 	fs.PrintDefaults()
-	fmt.Fprint(w, "\nEnvironment (a flag on the command line wins over its variable):\n")
-	for _, name := range envOrder {
-		fmt.Fprintf(w, "  %-27s -%s\n", envOf[name], name)
-	}
+	cli.PrintEnv(w, envVars, 27)
 	fmt.Fprint(w, `
 Exit status: 0 when stopped by Ctrl-C or SIGTERM, 1 when something failed,
 2 for bad flags or environment.

@@ -85,9 +85,9 @@ var _ = Describe("the flags and the environment", func() {
 		var out bytes.Buffer
 		_, err := parseConfig([]string{"-h"}, env{}.get, &out)
 		Expect(errors.Is(err, flag.ErrHelp)).To(BeTrue())
-		for _, name := range envOrder {
-			Expect(out.String()).To(ContainSubstring(envOf[name] + " "))
-			Expect(out.String()).To(ContainSubstring("-" + name))
+		for _, v := range envVars {
+			Expect(out.String()).To(ContainSubstring(v.Var + " "))
+			Expect(out.String()).To(ContainSubstring("-" + v.Flag))
 		}
 		Expect(demofeed(context.Background(), []string{"-h"}, env{}.get, io.Discard)).To(Equal(0))
 	})

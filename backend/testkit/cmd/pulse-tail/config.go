@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pulse-datasource/pulse/backend/testkit/internal/cli"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -31,17 +32,15 @@ type config struct {
 	from map[string]string
 }
 
-// The environment variables pulse-tail reads, by flag name. A flag given on
-// the command line wins over its variable.
-var envOf = map[string]string{
-	"query":    "PULSE_QUERY",
-	"settings": "PULSE_SETTINGS",
-	"duration": "PULSE_DURATION",
-	"v":        "PULSE_VERBOSE",
+// envVars are the environment variables pulse-tail reads, in the order the
+// usage lists them. A flag given on the command line wins over its
+// variable.
+var envVars = []cli.Env{
+	{Flag: "query", Var: "PULSE_QUERY"},
+	{Flag: "settings", Var: "PULSE_SETTINGS"},
+	{Flag: "duration", Var: "PULSE_DURATION"},
+	{Flag: "v", Var: "PULSE_VERBOSE"},
 }
-
-// envOrder is envOf's keys in the order the usage lists them.
-var envOrder = []string{"query", "settings", "duration", "v"}
 
 // Defaults.
 const (
@@ -51,12 +50,7 @@ const (
 
 // name is how an error names the setting of flag: as the user set it, or
 // as the flag when it has its default.
-func (c config) name(flag string) string {
-	if n, ok := c.from[flag]; ok {
-		return n
-	}
-	return "-" + flag
-}
+func (c config) name(flag string) string { return cli.Name(c.from, flag) }
 
 // parseConfig reads args (without the program name), then, for each flag
 // not given there, its environment variable through getenv; it checks what
@@ -85,28 +79,15 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.Var((*durationValue)(&cfg.backfill), "backfill", "the time range of the backfill query, up to now (a `duration`)")
 	fs.IntVar(&cfg.rows, "rows", cfg.rows, "how many of the backfill's newest rows to print")
 	fs.BoolVar(&cfg.check, "check", false, "check the flags and environment, then exit without starting anything (status 0 or 2)")
-	if err := fs.Parse(args); err != nil {
+	from, err := cli.Parse(fs, "pulse-tail", args, envVars, getenv)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(fs, usage)
 			return config{}, err
 		}
-		return config{}, badInput("%v (-h lists the flags)", err)
+		return config{}, badInput("%v", err)
 	}
-	if fs.NArg() > 0 {
-		return config{}, badInput("unexpected argument %q: pulse-tail takes flags only (-h lists them)", fs.Arg(0))
-	}
-	fs.Visit(func(f *flag.Flag) { cfg.from[f.Name] = "-" + f.Name })
-	for _, name := range envOrder {
-		env := envOf[name]
-		value := getenv(env)
-		if _, onCommandLine := cfg.from[name]; onCommandLine || value == "" {
-			continue
-		}
-		if err := fs.Set(name, value); err != nil {
-			return config{}, badInput("%s=%s: %v", env, value, err)
-		}
-		cfg.from[name] = env
-	}
+	cfg.from = from
 	if cfg.rows < 0 {
 		return config{}, badInput("%s must not be negative, got %d", cfg.name("rows"), cfg.rows)
 	}
@@ -178,10 +159,7 @@ over, then the live stream, until -duration elapses or Ctrl-C.
 Flags:
 `)
 	fs.PrintDefaults()
-	fmt.Fprint(w, "\nEnvironment (a flag on the command line wins over its variable):\n")
-	for _, name := range envOrder {
-		fmt.Fprintf(w, "  %-15s -%s\n", envOf[name], name)
-	}
+	cli.PrintEnv(w, envVars, 15)
 	fmt.Fprint(w, `
 Exit status: 0 when -duration elapsed or on Ctrl-C, 1 when something failed,
 2 for bad input (flags, query or settings, or a query the plugin refused).
