@@ -134,12 +134,19 @@ func (r *MQTTReference) clientOf(jsonData []byte) (*refClient, error) {
 // RunStream streams topic from the broker jsonData names, one frame per
 // tick, until ctx ends (then it returns ctx's error) or a send fails.
 func (r *MQTTReference) RunStream(ctx context.Context, jsonData []byte, topic string, sender FrameSender) error {
+	buf := &refBuffer{}
+	return r.tick(ctx, jsonData, topic, buf, sender, func(time.Time) *data.Frame { return MQTTReferenceFrame(buf.take()) })
+}
+
+// tick subscribes sink to topic on the broker jsonData names and, every
+// MQTTReferenceTick, sends the frame frame makes with its schema, until ctx
+// ends (then it returns ctx's error) or a send fails.
+func (r *MQTTReference) tick(ctx context.Context, jsonData []byte, topic string, sink refSink, sender FrameSender, frame func(now time.Time) *data.Frame) error {
 	c, err := r.clientOf(jsonData)
 	if err != nil {
 		return err
 	}
-	buf := &refBuffer{}
-	unsubscribe, err := c.subscribe(topic, buf)
+	unsubscribe, err := c.subscribe(topic, sink)
 	if err != nil {
 		return err
 	}
@@ -150,8 +157,8 @@ func (r *MQTTReference) RunStream(ctx context.Context, jsonData []byte, topic st
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-ticker.C:
-			if err := sender.SendFrame(MQTTReferenceFrame(buf.take()), data.IncludeAll); err != nil {
+		case now := <-ticker.C:
+			if err := sender.SendFrame(frame(now), data.IncludeAll); err != nil {
 				return err
 			}
 		}
@@ -248,30 +255,11 @@ func (f *floorCounter) add(MQTTReferenceMessage) { f.n.Add(1) }
 // What it costs per message is what receiving a message costs any design
 // built on paho.mqtt.golang: the least a Pulse row can cost.
 func (r *MQTTReference) RunFloor(ctx context.Context, jsonData []byte, topic string, sender FrameSender) error {
-	c, err := r.clientOf(jsonData)
-	if err != nil {
-		return err
-	}
 	counter := &floorCounter{}
-	unsubscribe, err := c.subscribe(topic, counter)
-	if err != nil {
-		return err
-	}
-	defer unsubscribe()
-	ticker := time.NewTicker(MQTTReferenceTick)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case now := <-ticker.C:
-			frame := data.NewFrame("floor", data.NewField("Time", nil, []time.Time{now}),
-				data.NewField(MQTTFloorField, nil, []int64{counter.n.Swap(0)}))
-			if err := sender.SendFrame(frame, data.IncludeAll); err != nil {
-				return err
-			}
-		}
-	}
+	return r.tick(ctx, jsonData, topic, counter, sender, func(now time.Time) *data.Frame {
+		return data.NewFrame("floor", data.NewField("Time", nil, []time.Time{now}),
+			data.NewField(MQTTFloorField, nil, []int64{counter.n.Swap(0)}))
+	})
 }
 
 // FloorMessages is the number of messages a floor frame counts, 0 for any
