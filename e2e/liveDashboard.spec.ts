@@ -2,10 +2,7 @@ import type { Locator } from '@playwright/test';
 import { type DashboardPage, type E2ESelectorGroups, expect, test } from '@grafana/plugin-e2e';
 
 import type { PulseQuery } from '../src/types';
-import { DASHBOARD_FILE, pulseQueries, shownNumber } from './pulse';
-
-/** The page's window, with the marker this spec sets to tell a reload from a change in place. */
-type MarkedWindow = Window & { pulseE2EMarker?: string };
+import { DASHBOARD_FILE, pulseQueries, shownNumber, watchChanges, watchForReload } from './pulse';
 
 /** The provisioned dashboard as its file has it: readProvisionedDashboard returns all of it. */
 interface DashboardJSON {
@@ -70,35 +67,12 @@ test.describe('dashboard "Pulse — live signals"', () => {
       .poll(() => shownNumber(live), { timeout: 10_000, message: 'Live counter should start moving' })
       .not.toBe(first);
 
-    // From here on, nothing may load the page again: a reload would request a new document and
-    // drop this marker. Grafana may still change the URL in place (history API), which is fine.
-    const marker = `pulse-${Date.now()}`;
-    await page.evaluate((value) => {
-      (window as MarkedWindow).pulseE2EMarker = value;
-    }, marker);
-    const documents: string[] = [];
-    page.on('request', (request) => {
-      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
-        documents.push(request.url());
-      }
-    });
-    const path = new URL(page.url()).pathname;
+    // From here on, nothing may load the page again.
+    const notReloaded = await watchForReload(page);
     resent = [];
 
     // A point every 250 ms: within 10 s the shown value changes at least three times, upwards.
-    const seen: number[] = [];
-    await expect
-      .poll(
-        async () => {
-          const value = await shownNumber(live);
-          if (!Number.isNaN(value) && value !== seen[seen.length - 1]) {
-            seen.push(value);
-          }
-          return seen.length;
-        },
-        { timeout: 10_000, intervals: [100], message: 'Live counter should change at least 3 times in 10 s' }
-      )
-      .toBeGreaterThanOrEqual(4);
+    const seen = await watchChanges(live, 3, 10_000, 'Live counter should change at least 3 times in 10 s');
     expect(seen, 'a counter only rises').toEqual([...seen].sort((a, b) => a - b));
 
     // Streaming off: the same counter keeps the value its only query returned.
@@ -113,9 +87,7 @@ test.describe('dashboard "Pulse — live signals"', () => {
     expect(await shownNumber(live)).toBeGreaterThan(liveBefore);
     expect(stillValue).toBeLessThan(await shownNumber(live));
 
-    expect(documents, 'no document was loaded: the page was not reloaded').toEqual([]);
-    expect(await page.evaluate(() => (window as MarkedWindow).pulseE2EMarker), 'the window survived').toBe(marker);
-    expect(new URL(page.url()).pathname, 'still on the dashboard').toBe(path);
+    await notReloaded();
     // Streaming panels get their points through Grafana Live, never by asking /api/ds/query again.
     expect(resent, 'no query was sent again').toEqual([]);
   });

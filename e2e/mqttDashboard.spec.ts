@@ -1,15 +1,20 @@
 import type { Locator, Response } from '@playwright/test';
 import { type DashboardPage, type E2ESelectorGroups, expect, test } from '@grafana/plugin-e2e';
 
-import { framesOf, MQTT_DASHBOARD_FILE, type MqttQuery, pulseQueries, shownNumber } from './pulse';
+import {
+  framesOf,
+  MQTT_DASHBOARD_FILE,
+  type MqttQuery,
+  pulseQueries,
+  shownNumber,
+  watchChanges,
+  watchForReload,
+} from './pulse';
 
 // What docker compose runs beside Grafana: the demo feed (backend/testkit/cmd/pulse-demofeed)
 // publishes on home/<room>/climate, the kitchen at 10 Hz, the living room and the bedroom at 1 Hz,
 // the garage every 5 s, to the broker the "Pulse MQTT" data source reads.
 const ROOMS = ['kitchen', 'livingroom', 'bedroom', 'garage'];
-
-/** The page's window, with the marker this spec sets to tell a reload from a change in place. */
-type MarkedWindow = Window & { pulseE2EMarker?: string };
 
 /** The provisioned dashboard as its file has it: readProvisionedDashboard returns all of it. */
 interface DashboardJSON {
@@ -77,42 +82,17 @@ test.describe('dashboard "Pulse — MQTT sensors"', () => {
       .poll(() => shownNumber(kitchen), { timeout: 15_000, message: 'Kitchen temperature should start moving' })
       .not.toBe(first);
 
-    // From here on, nothing may load the page again: a reload would request a new document and
-    // drop this marker. Grafana may still change the URL in place (history API), which is fine.
-    const marker = `pulse-mqtt-${Date.now()}`;
-    await page.evaluate((value) => {
-      (window as MarkedWindow).pulseE2EMarker = value;
-    }, marker);
-    const documents: string[] = [];
-    page.on('request', (request) => {
-      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
-        documents.push(request.url());
-      }
-    });
-    const path = new URL(page.url()).pathname;
+    // From here on, nothing may load the page again.
+    const notReloaded = await watchForReload(page);
     resent = [];
 
-    const seen: number[] = [];
-    await expect
-      .poll(
-        async () => {
-          const value = await shownNumber(kitchen);
-          if (!Number.isNaN(value) && value !== seen[seen.length - 1]) {
-            seen.push(value);
-          }
-          return seen.length;
-        },
-        { timeout: 15_000, intervals: [100], message: 'Kitchen temperature should change at least 3 times' }
-      )
-      .toBeGreaterThanOrEqual(4);
+    const seen = await watchChanges(kitchen, 3, 15_000, 'Kitchen temperature should change at least 3 times');
     // A temperature moves smoothly: no reading is a jump.
     for (let i = 1; i < seen.length; i++) {
       expect(Math.abs(seen[i] - seen[i - 1]), `from ${seen[i - 1]} to ${seen[i]}`).toBeLessThan(3);
     }
 
-    expect(documents, 'no document was loaded: the page was not reloaded').toEqual([]);
-    expect(await page.evaluate(() => (window as MarkedWindow).pulseE2EMarker), 'the window survived').toBe(marker);
-    expect(new URL(page.url()).pathname, 'still on the dashboard').toBe(path);
+    await notReloaded();
     // Streaming panels get their messages through Grafana Live, never by asking /api/ds/query again.
     expect(resent, 'no query was sent again').toEqual([]);
   });

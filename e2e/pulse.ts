@@ -1,4 +1,5 @@
-import type { Locator, Request, Response } from '@playwright/test';
+import type { Locator, Page, Request, Response } from '@playwright/test';
+import { expect } from '@grafana/plugin-e2e';
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
@@ -73,4 +74,54 @@ export async function shownNumber(content: Locator): Promise<number> {
   const texts = await content.allInnerTexts();
   const digits = texts.join(' ').replace(/[^0-9.-]/g, '');
   return digits === '' ? NaN : Number(digits);
+}
+
+/** The page's window, with the marker a spec sets to tell a reload from a change in place. */
+type MarkedWindow = Window & { pulseE2EMarker?: string };
+
+/**
+ * Marks the page's window and notes every document the page loads from now on, so that a spec can
+ * check, with the function returned, that the page was not reloaded: no document loaded, the mark
+ * still there, still on the same path. Grafana may change the URL in place (history API).
+ */
+export async function watchForReload(page: Page): Promise<() => Promise<void>> {
+  const marker = `pulse-${Date.now()}`;
+  await page.evaluate((value) => {
+    (window as MarkedWindow).pulseE2EMarker = value;
+  }, marker);
+  const documents: string[] = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      documents.push(request.url());
+    }
+  });
+  const path = new URL(page.url()).pathname;
+  return async () => {
+    expect(documents, 'no document was loaded: the page was not reloaded').toEqual([]);
+    expect(await page.evaluate(() => (window as MarkedWindow).pulseE2EMarker), 'the window survived').toBe(marker);
+    expect(new URL(page.url()).pathname, 'still on the dashboard').toBe(path);
+  };
+}
+
+/** Polls the number a panel shows until it took `changes` new values, and returns the values seen. */
+export async function watchChanges(
+  content: Locator,
+  changes: number,
+  timeout: number,
+  message: string
+): Promise<number[]> {
+  const seen: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        const value = await shownNumber(content);
+        if (!Number.isNaN(value) && value !== seen[seen.length - 1]) {
+          seen.push(value);
+        }
+        return seen.length;
+      },
+      { timeout, intervals: [100], message }
+    )
+    .toBeGreaterThanOrEqual(changes + 1);
+  return seen;
 }
