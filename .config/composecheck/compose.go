@@ -72,23 +72,10 @@ func CheckRules(p *types.Project, pluginID string) []error {
 	}
 
 	// Built from this checkout with the project's Dockerfile.
-	if svc.Build == nil {
-		add("has no build section; it must build from %s", dockerfile)
-	} else {
-		if filepath.Clean(svc.Build.Context) != filepath.Clean(p.WorkingDir) {
-			add("build.context is %s, want the repository root %s", svc.Build.Context, p.WorkingDir)
-		}
-		df := svc.Build.Dockerfile
-		if !filepath.IsAbs(df) {
-			df = filepath.Join(svc.Build.Context, df)
-		}
-		if want := filepath.Join(p.WorkingDir, dockerfile); filepath.Clean(df) != want {
-			add("build.dockerfile is %s, want %s", df, dockerfile)
-		} else if _, err := os.Stat(df); err != nil {
-			add("build.dockerfile %s: %v", dockerfile, err)
-		} else {
-			errs = append(errs, CheckDockerfile(df, svc.Build.Context, pluginID)...)
-		}
+	if df, ok := checkBuild(p, svc, dockerfile, add); ok {
+		errs = append(errs, CheckDockerfile(df, svc.Build.Context, pluginID)...)
+	}
+	if svc.Build != nil {
 		for _, arg := range []string{"GRAFANA_IMAGE", "GRAFANA_VERSION"} {
 			if v := svc.Build.Args[arg]; v == nil || *v == "" {
 				add("build.args.%s is empty; give it a ${%s:-default}", arg, arg)
@@ -206,4 +193,30 @@ func deref(s *string) string {
 		return "(unset)"
 	}
 	return *s
+}
+
+// checkBuild checks that svc is built from this checkout (the repository
+// root as its context) with the Dockerfile want, a path from the root, and
+// returns that file's path when it is and the file exists.
+func checkBuild(p *types.Project, svc types.ServiceConfig, want string, add func(string, ...any)) (string, bool) {
+	if svc.Build == nil {
+		add("has no build section; it must build from %s", want)
+		return "", false
+	}
+	if filepath.Clean(svc.Build.Context) != filepath.Clean(p.WorkingDir) {
+		add("build.context is %s, want the repository root %s", svc.Build.Context, p.WorkingDir)
+	}
+	df := svc.Build.Dockerfile
+	if !filepath.IsAbs(df) {
+		df = filepath.Join(svc.Build.Context, df)
+	}
+	if full := filepath.Join(p.WorkingDir, want); filepath.Clean(df) != full {
+		add("build.dockerfile is %s, want %s", df, want)
+		return "", false
+	}
+	if _, err := os.Stat(df); err != nil {
+		add("build.dockerfile %s: %v", want, err)
+		return "", false
+	}
+	return df, true
 }

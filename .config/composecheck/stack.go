@@ -209,28 +209,13 @@ func checkFeed(p *types.Project, mqtt *MQTTContract, listeners []listener, add f
 		add("missing: the compose file runs the demo feed (%s) as service %s", feedPackage, feedService)
 		return
 	}
-	if svc.Build == nil {
-		add("has no build section; it must build from %s", feedDockerfile)
-	} else {
-		if filepath.Clean(svc.Build.Context) != filepath.Clean(p.WorkingDir) {
-			add("build.context is %s, want the repository root %s", svc.Build.Context, p.WorkingDir)
+	if df, ok := checkBuild(p, svc, feedDockerfile, add); ok {
+		goImage, err := goImageOf(filepath.Join(p.WorkingDir, dockerfile), p.WorkingDir)
+		if err != nil {
+			add("%v", err)
 		}
-		df := svc.Build.Dockerfile
-		if !filepath.IsAbs(df) {
-			df = filepath.Join(svc.Build.Context, df)
-		}
-		if want := filepath.Join(p.WorkingDir, feedDockerfile); filepath.Clean(df) != want {
-			add("build.dockerfile is %s, want %s", df, feedDockerfile)
-		} else if _, err := os.Stat(df); err != nil {
-			add("build.dockerfile %s: %v", feedDockerfile, err)
-		} else {
-			goImage, err := goImageOf(filepath.Join(p.WorkingDir, dockerfile), p.WorkingDir)
-			if err != nil {
-				add("%v", err)
-			}
-			for _, e := range CheckFeedDockerfile(df, p.WorkingDir, goImage) {
-				add("%v", e)
-			}
+		for _, e := range CheckFeedDockerfile(df, p.WorkingDir, goImage) {
+			add("%v", e)
 		}
 	}
 	if dep, ok := svc.DependsOn[brokerService]; !ok || dep.Condition != conditionHealthy {

@@ -30,6 +30,33 @@ type TextOption = 'uri' | 'clientID' | 'username';
 type FlagOption = 'tlsSkipVerify' | 'tlsAuthWithCACert' | 'tlsAuth';
 
 /** An MQTT data source's settings: the broker connection, its secrets, topics and history. */
+/** The history and limit settings, in the order the editor shows them. */
+const LIMIT_FIELDS: Array<{ key: MqttOptionField; label: string; tooltip: string }> = [
+  {
+    key: 'historyMaxRows',
+    label: 'History rows per topic',
+    tooltip:
+      'The most rows one topic filter keeps as recent history, which fills a refreshed panel, a late viewer and an alert rule.',
+  },
+  {
+    key: 'historyMaxBytes',
+    label: 'History bytes per topic',
+    tooltip: "Roughly the most memory one topic filter's history takes, in bytes (64 KiB to 1 GiB; 4 MiB by default).",
+  },
+  {
+    key: 'lingerSeconds',
+    label: 'Linger (s)',
+    tooltip:
+      "How long a topic filter is still followed after its last stream stopped or a query last read it. Keep it above your alert rules' evaluation interval.",
+  },
+  {
+    key: 'maxStreams',
+    label: 'Maximum streams',
+    tooltip:
+      'The most channels this data source streams at once, and the most topic filters it follows at once; a viewer or query beyond it is refused.',
+  },
+];
+
 export function MqttConfig({ options, onOptionsChange }: ConfigProps) {
   const jsonData = options.jsonData;
   const setJson = (patch: Partial<PulseOptions>) => {
@@ -257,42 +284,18 @@ export function MqttConfig({ options, onOptionsChange }: ConfigProps) {
       </FieldSet>
 
       <FieldSet label="History and limits">
-        <NumberField
-          id="pulse-mqtt-historyMaxRows"
-          label="History rows per topic"
-          labelWidth={LABEL_WIDTH}
-          tooltip="The most rows one topic filter keeps as recent history, which fills a refreshed panel, a late viewer and an alert rule."
-          bounds={MQTT_OPTION_BOUNDS.historyMaxRows}
-          value={jsonData.historyMaxRows}
-          onCommit={setNumber('historyMaxRows')}
-        />
-        <NumberField
-          id="pulse-mqtt-historyMaxBytes"
-          label="History bytes per topic"
-          labelWidth={LABEL_WIDTH}
-          tooltip="Roughly the most memory one topic filter's history takes, in bytes (64 KiB to 1 GiB; 4 MiB by default)."
-          bounds={MQTT_OPTION_BOUNDS.historyMaxBytes}
-          value={jsonData.historyMaxBytes}
-          onCommit={setNumber('historyMaxBytes')}
-        />
-        <NumberField
-          id="pulse-mqtt-lingerSeconds"
-          label="Linger (s)"
-          labelWidth={LABEL_WIDTH}
-          tooltip="How long a topic filter is still followed after its last stream stopped or a query last read it. Keep it above your alert rules' evaluation interval."
-          bounds={MQTT_OPTION_BOUNDS.lingerSeconds}
-          value={jsonData.lingerSeconds}
-          onCommit={setNumber('lingerSeconds')}
-        />
-        <NumberField
-          id="pulse-mqtt-maxStreams"
-          label="Maximum streams"
-          labelWidth={LABEL_WIDTH}
-          tooltip="The most channels this data source streams at once, and the most topic filters it follows at once; a viewer or query beyond it is refused."
-          bounds={MQTT_OPTION_BOUNDS.maxStreams}
-          value={jsonData.maxStreams}
-          onCommit={setNumber('maxStreams')}
-        />
+        {LIMIT_FIELDS.map(({ key, label, tooltip }) => (
+          <NumberField
+            key={key}
+            id={`pulse-mqtt-${key}`}
+            label={label}
+            labelWidth={LABEL_WIDTH}
+            tooltip={tooltip}
+            bounds={MQTT_OPTION_BOUNDS[key]}
+            value={jsonData[key]}
+            onCommit={setNumber(key)}
+          />
+        ))}
         <Text color="secondary" element="p" data-testid="pulse-mqtt-memory">
           {`At most ${streams.toLocaleString('en-US')} histories of ${formatBytes(bytes)} each: up to ${formatBytes(streams * bytes)} of memory.`}
         </Text>
