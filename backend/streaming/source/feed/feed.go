@@ -137,7 +137,7 @@ func (f *Feed) Stream(ctx context.Context, path string, sender streaming.PacketS
 		return err
 	}
 	defer f.release(t)
-	s := &stream{feed: f, tap: t, path: path, sender: sender, flush: time.Duration(q.FlushMs) * time.Millisecond}
+	s := &stream{feed: f, tap: t, path: path, sender: sender, flush: time.Duration(q.FlushMs) * time.Millisecond, sentVersion: -1}
 	return s.run(ctx, f.startAt(path, t, now))
 }
 

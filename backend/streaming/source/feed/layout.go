@@ -21,6 +21,9 @@ type layout struct {
 	columns    []column
 	index      map[columnKey]int
 	stats      layoutStats
+	// version counts the layout's changes: frames of one version share
+	// their schema, so a stream sends the schema only when it moved on.
+	version int
 }
 
 // layoutStats count what a layout did.
@@ -79,6 +82,9 @@ func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool, dro
 				dropped++
 			}
 		}
+	}
+	if changed {
+		l.version++
 	}
 	return changed, dropped
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
@@ -19,7 +20,9 @@ type stream struct {
 	sender streaming.PacketSender
 	flush  time.Duration
 
-	encoder streaming.Encoder
+	// sentVersion is the layout version whose schema the stream sent last;
+	// -1 before the first frame, which always carries the schema.
+	sentVersion int
 	// lastDue is when the last frame fell due: when its rows were read, or
 	// the end of the window they waited for. The next window starts there,
 	// not when the send ended, so that sends that take time do not push
@@ -106,15 +109,22 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 		}
 		s.lastDue = due
 		start := time.Now()
-		frame, n := s.tap.wideFrame(entries, streaming.DefaultMaxFrameBytes)
-		packet, _, err := s.encoder.Encode(frame)
+		frame, n, version := s.tap.versionedFrame(entries, streaming.DefaultMaxFrameBytes)
+		// A frame's schema follows from its layout version alone: encode it
+		// once, with the schema only when the version moved on.
+		include := data.IncludeDataOnly
+		if version != s.sentVersion {
+			include = data.IncludeAll
+		}
+		packet, err := data.FrameToJSON(frame, include)
 		if err != nil {
-			return err
+			return fmt.Errorf("encoding frame: %w", err)
 		}
 		encoded := time.Since(start)
 		if err := s.sender.SendBytes(packet); err != nil {
 			return fmt.Errorf("sending frame: %w", err)
 		}
+		s.sentVersion = version
 		next = after - uint64(len(entries)) + uint64(n)
 		s.feed.sent(s.path, next)
 		s.frames++

@@ -177,9 +177,16 @@ func (t *tap) listen() (<-chan struct{}, func()) {
 
 // wideFrame builds a streaming frame of entries under the layout's lock.
 func (t *tap) wideFrame(entries []history.Entry, maxBytes int) (*data.Frame, int) {
+	f, n, _ := t.versionedFrame(entries, maxBytes)
+	return f, n
+}
+
+// versionedFrame is wideFrame with the layout version the frame has.
+func (t *tap) versionedFrame(entries []history.Entry, maxBytes int) (*data.Frame, int, int) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.layout.wideFrame(entries, maxBytes)
+	f, n := t.layout.wideFrame(entries, maxBytes)
+	return f, n, t.layout.version
 }
 
 // fills reports whether entries fill a frame: maxRows of them, or more
