@@ -89,15 +89,15 @@ type memoryUpstream struct {
 	handler func(feed.Message)
 }
 
-func (u *memoryUpstream) Subscribe(_ string, handler func(feed.Message)) (func(), error) {
+func (u *memoryUpstream) Subscribe(_ feed.Subscription, handler func(feed.Message)) (feed.Subscribed, error) {
 	u.mu.Lock()
 	u.handler = handler
 	u.mu.Unlock()
-	return func() {
+	return feed.Subscribed{Unsubscribe: func() {
 		u.mu.Lock()
 		u.handler = nil
 		u.mu.Unlock()
-	}, nil
+	}}, nil
 }
 
 func (u *memoryUpstream) deliver(m feed.Message) {

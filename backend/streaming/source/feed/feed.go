@@ -83,7 +83,7 @@ func (f *Feed) Query(raw []byte, r source.Range) (source.Query, error) {
 				len(qq.path)+len("ds//")+len(f.uid), streaming.MaxChannelLength, f.opts.Target, f.opts.Target)}
 		}
 	}
-	t, fresh, err := f.acquire(q, time.Now(), false)
+	t, fresh, err := f.acquire(q, time.Now(), false, r.From)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (f *Feed) Admit(path string, now time.Time) (*data.Frame, error) {
 	if err := f.handoffs.Admit(path, now); err != nil {
 		return nil, err
 	}
-	t, _, err := f.acquire(q, now, false)
+	t, _, err := f.acquire(q, now, false, time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (f *Feed) Stream(ctx context.Context, path string, sender streaming.PacketS
 		return err
 	}
 	defer f.handoffs.Stop(path)
-	t, _, err := f.acquire(q, now, true)
+	t, _, err := f.acquire(q, now, true, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -163,11 +163,12 @@ func (f *Feed) sent(path string, next uint64) {
 }
 
 // acquire returns the tap of q, making and subscribing it when there is
-// none, and whether it did; stream counts a stream on it until release.
+// none (asking for the stored messages from since on), and whether it did;
+// stream counts a stream on it until release.
 // The subscription is made without holding f.mu (a broker answers within
 // its request timeout): callers that want the same tap meanwhile wait for
 // it, others go on.
-func (f *Feed) acquire(q Query, now time.Time, stream bool) (*tap, bool, error) {
+func (f *Feed) acquire(q Query, now time.Time, stream bool, since time.Time) (*tap, bool, error) {
 	key := q.key()
 	f.mu.Lock()
 	if f.closed {
@@ -192,9 +193,10 @@ func (f *Feed) acquire(q Query, now time.Time, stream bool) (*tap, bool, error) 
 		}
 		f.taps[key] = t
 		f.mu.Unlock()
-		unsubscribe, err := f.up.Subscribe(q.Target, t.handle)
+		sub, err := f.up.Subscribe(f.opts.subscription(q, since, f.opts.Settings.HistoryMaxRows), t.handle)
+		unsubscribe := sub.Unsubscribe
 		f.mu.Lock()
-		t.unsubscribe, t.subscribeErr = unsubscribe, err
+		t.unsubscribe, t.replayed, t.subscribeErr = unsubscribe, sub.Replayed, err
 		close(t.ready)
 		switch {
 		case err != nil:

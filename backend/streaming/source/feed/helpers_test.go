@@ -35,20 +35,33 @@ type memUpstream struct {
 	// slow, when set, holds up subscriptions to targets holding "slow"
 	// until it is closed.
 	slow chan struct{}
+	// stored are the messages a JetStream-like upstream keeps, replayed
+	// to subscriptions that ask for them (Since) when storing is on.
+	storing bool
+	stored  []feed.Message
+	// slowReplay, when set, holds every replay's end until it is closed.
+	slowReplay chan struct{}
+	// subscriptions are the Subscribe calls' subscriptions, in order.
+	subscriptions []feed.Subscription
 }
 
 type memSub struct {
-	target  string
-	handler func(feed.Message)
-	queue   chan feed.Message
+	target   string
+	handler  func(feed.Message)
+	queue    chan feed.Message
+	replayed chan struct{} // closed after the replay
+	// slowReplay is the upstream's slowReplay when subscribed.
+	slowReplay chan struct{}
 }
 
 func newMemUpstream() *memUpstream {
 	return &memUpstream{subs: map[*memSub]struct{}{}, retained: map[string]string{}, connected: true}
 }
 
-func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func(), error) {
+func (u *memUpstream) Subscribe(sub feed.Subscription, handler func(feed.Message)) (feed.Subscribed, error) {
+	target := sub.Target
 	u.mu.Lock()
+	u.subscriptions = append(u.subscriptions, sub)
 	slow := u.slow
 	u.mu.Unlock()
 	if slow != nil && strings.Contains(target, "slow") {
@@ -57,10 +70,10 @@ func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.closed {
-		return nil, errors.New("closed")
+		return feed.Subscribed{}, errors.New("closed")
 	}
 	if strings.Contains(target, "refuse") {
-		return nil, errors.New("the broker refused the subscription: not authorized")
+		return feed.Subscribed{}, errors.New("the broker refused the subscription: not authorized")
 	}
 	s := &memSub{target: target, handler: handler, queue: make(chan feed.Message, 1<<16)}
 	u.subs[s] = struct{}{}
@@ -69,6 +82,13 @@ func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func
 	go func() {
 		defer u.wg.Done()
 		for m := range s.queue {
+			if m.Series == "" && m.Payload == nil {
+				if s.slowReplay != nil {
+					<-s.slowReplay
+				}
+				close(s.replayed)
+				continue
+			}
 			s.handler(m)
 		}
 	}()
@@ -77,8 +97,26 @@ func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func
 			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now(), Retained: true}
 		}
 	}
+	var replayed chan struct{}
+	if u.storing && !sub.Since.IsZero() {
+		var replay []feed.Message
+		for _, m := range u.stored {
+			if matches(target, m.Series) && !m.Arrival.Before(sub.Since) {
+				replay = append(replay, m)
+			}
+		}
+		if len(replay) > sub.MaxReplay {
+			replay = replay[len(replay)-sub.MaxReplay:]
+		}
+		replayed = make(chan struct{})
+		s.replayed, s.slowReplay = replayed, u.slowReplay
+		for _, m := range replay {
+			s.queue <- m
+		}
+		s.queue <- feed.Message{} // the handler goroutine closes replayed here
+	}
 	var once sync.Once
-	return func() {
+	unsubscribe := func() {
 		once.Do(func() {
 			u.mu.Lock()
 			defer u.mu.Unlock()
@@ -86,7 +124,27 @@ func (u *memUpstream) Subscribe(target string, handler func(feed.Message)) (func
 			u.unsubscribes++
 			close(s.queue)
 		})
-	}, nil
+	}
+	if replayed == nil {
+		return feed.Subscribed{Unsubscribe: unsubscribe}, nil
+	}
+	return feed.Subscribed{Unsubscribe: unsubscribe, Replayed: replayed}, nil
+}
+
+// store keeps a message for replays and delivers it live.
+func (u *memUpstream) store(series, payload string, arrival time.Time) {
+	u.mu.Lock()
+	u.storing = true
+	u.stored = append(u.stored, feed.Message{Series: series, Payload: []byte(payload), Arrival: arrival})
+	u.mu.Unlock()
+	u.publishAt(series, payload, arrival)
+}
+
+// lastSubscription is the newest Subscribe call's subscription.
+func (u *memUpstream) lastSubscription() feed.Subscription {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.subscriptions[len(u.subscriptions)-1]
 }
 
 func (u *memUpstream) Health(context.Context) error {

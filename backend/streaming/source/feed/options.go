@@ -17,6 +17,10 @@ type Options struct {
 	// Target is the query field that names what to subscribe to: "topic"
 	// for MQTT.
 	Target string
+	// Params are the query's further string fields that are part of what
+	// is subscribed to (an HTTP stream's "format"): queries that differ in
+	// one read different taps, and channel paths carry them.
+	Params []Param
 	// Label is the name of the label that carries a series' concrete
 	// target: "topic" for MQTT.
 	Label string
@@ -49,6 +53,16 @@ type Options struct {
 	// SweepEvery is how often lingering taps are closed and the gauges
 	// updated. Zero means a second.
 	SweepEvery time.Duration
+}
+
+// Param is a query field of Options.Params.
+type Param struct {
+	// Name is the field's name in the query JSON.
+	Name string
+	// Check says what is wrong with a value, nil when it is fine; it is
+	// not called for an empty value. Its error is a *streaming.FieldError
+	// wrapping streaming.ErrMalformed that names the field.
+	Check func(value string) error
 }
 
 // LogEvery is how often at most a tap logs payloads it could not decode.

@@ -14,10 +14,15 @@ import (
 const pathVersion = "v1"
 
 // path is the canonical channel path of a streaming query:
-// "<name>/v1/<flushMs>/<base64url(target NUL timeField [NUL field]…)>".
+// "<name>/v1/<flushMs>/<base64url(target [NUL param]… NUL timeField [NUL
+// field]…)>", with one param for each of Options.Params.
 func (o Options) path(q Query) string {
 	var b strings.Builder
 	b.WriteString(q.Target)
+	for _, p := range q.Params {
+		b.WriteByte(0)
+		b.WriteString(p)
+	}
 	b.WriteByte(0)
 	b.WriteString(q.TimeField)
 	for _, f := range q.Fields {
@@ -47,12 +52,13 @@ func (o Options) parsePath(path string) (Query, error) {
 		return Query{}, badPath(path, "the query is not base64url")
 	}
 	fields := strings.Split(string(raw), "\x00")
-	if len(fields) < 2 {
+	n := len(o.Params)
+	if len(fields) < n+2 {
 		return Query{}, badPath(path, "the query lacks its time field")
 	}
-	q := Query{Target: fields[0], TimeField: fields[1], FlushMs: flush, WithStreaming: true}
-	if len(fields) > 2 {
-		q.Fields = fields[2:]
+	q := Query{Target: fields[0], Params: fields[1 : 1+n], TimeField: fields[1+n], FlushMs: flush, WithStreaming: true}
+	if len(fields) > n+2 {
+		q.Fields = fields[n+2:]
 	}
 	if q.FlushMs < streaming.MinFlushMs || q.FlushMs > streaming.MaxFlushMs {
 		return Query{}, badPath(path, "the flush window is out of bounds")

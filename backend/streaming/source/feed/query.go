@@ -2,6 +2,7 @@ package feed
 
 import (
 	"strings"
+	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/jsonframe"
@@ -13,6 +14,9 @@ type Query struct {
 	// Target is what to subscribe to, in the query field Options.Target
 	// (an MQTT topic filter).
 	Target string
+	// Params are the values of Options.Params, in their order ("" for
+	// one the query leaves out).
+	Params []string
 	// WithStreaming is withStreaming: the panel wants the channel.
 	WithStreaming bool
 	// TimeField is timeField, the gjson path of each row's time; empty
@@ -35,6 +39,10 @@ func (o Options) readQuery(raw []byte) (Query, []string, error) {
 		return Query{}, nil, err
 	}
 	f.String(o.Target, &q.Target)
+	q.Params = make([]string, len(o.Params))
+	for i, p := range o.Params {
+		f.String(p.Name, &q.Params[i])
+	}
 	f.Bool("withStreaming", &q.WithStreaming)
 	f.String("timeField", &q.TimeField)
 	f.Strings("fields", &q.Fields)
@@ -56,6 +64,20 @@ func (o Options) checkQuery(q Query) error {
 	}
 	if err := o.Check(q.Target); err != nil {
 		return err
+	}
+	if len(q.Params) != len(o.Params) {
+		return &streaming.FieldError{Field: "path", Reason: "holds another number of query fields than this source has", Kind: streaming.ErrMalformed}
+	}
+	for i, p := range o.Params {
+		v := q.Params[i]
+		if strings.ContainsRune(v, 0) {
+			return &streaming.FieldError{Field: p.Name, Reason: "must not contain a NUL character", Kind: streaming.ErrMalformed}
+		}
+		if v != "" && p.Check != nil {
+			if err := p.Check(v); err != nil {
+				return err
+			}
+		}
 	}
 	if err := q.decoderOptions().Validate(); err != nil {
 		return err
@@ -79,5 +101,20 @@ func (q Query) decoderOptions() jsonframe.Options {
 // key is the query's tap: queries that read one target the same way share
 // it, whatever their flush window.
 func (q Query) key() tapKey {
-	return tapKey{target: q.Target, timeField: q.TimeField, fields: strings.Join(q.Fields, "\x00")}
+	return tapKey{target: q.Target, params: strings.Join(q.Params, "\x00"), timeField: q.TimeField, fields: strings.Join(q.Fields, "\x00")}
+}
+
+// subscription is what the query's tap subscribes to, replaying stored
+// messages from since (zero: none) up to maxReplay of them.
+func (o Options) subscription(q Query, since time.Time, maxReplay int) Subscription {
+	sub := Subscription{Target: q.Target, Since: since, MaxReplay: maxReplay}
+	for i, p := range o.Params {
+		if q.Params[i] != "" {
+			if sub.Params == nil {
+				sub.Params = map[string]string{}
+			}
+			sub.Params[p.Name] = q.Params[i]
+		}
+	}
+	return sub
 }

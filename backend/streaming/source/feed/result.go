@@ -54,10 +54,20 @@ func (q *query) Points() int64 { return int64(len(q.rows())) * int64(max(1, q.ta
 // (the channel's layout, so that the stream continues it), one frame per
 // series otherwise. A query that subscribed first waits, at most
 // Options.FirstMessageWait or until ctx ends, for the first messages
-// (retained ones).
+// (retained ones), or, when its Upstream replays stored messages, until
+// ctx ends for all of them.
 func (q *query) Frames(ctx context.Context) (data.Frames, error) {
 	q.feed.touch(q.tap)
-	if q.fresh {
+	switch {
+	case q.fresh && q.tap.replayed != nil:
+		// The Upstream replays stored messages: wait for all of them.
+		select {
+		case <-q.tap.replayed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		q.read = false
+	case q.fresh:
 		timer := time.NewTimer(q.feed.opts.FirstMessageWait)
 		select {
 		case <-q.tap.first:

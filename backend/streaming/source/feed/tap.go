@@ -19,8 +19,8 @@ const maxSeen = 100_000
 
 // tapKey names a tap: a target read one way.
 type tapKey struct {
-	target, timeField string
-	fields            string // the selected paths joined by NUL
+	target, params, timeField string // params joined by NUL
+	fields                    string // the selected paths joined by NUL
 }
 
 // tap is one subscription on the Upstream, its decoder, its history and
@@ -52,9 +52,11 @@ type tap struct {
 	logger Logger
 
 	// ready is closed once the subscription was made or refused; then
-	// unsubscribe or subscribeErr is set (under the Feed's mu).
+	// unsubscribe (and replayed) or subscribeErr is set (under the Feed's
+	// mu).
 	ready        chan struct{}
 	subscribeErr error
+	replayed     <-chan struct{}
 
 	// Guarded by the Feed's mu.
 	unsubscribe func()

@@ -23,6 +23,36 @@ type Message struct {
 	Retained bool
 }
 
+// Subscription is what a tap subscribes to.
+type Subscription struct {
+	// Target is the query's target (Options.Target): an MQTT topic filter,
+	// a NATS subject, an HTTP path.
+	Target string
+	// Params are the query's values of Options.Params by name; a param the
+	// query leaves empty is absent.
+	Params map[string]string
+	// Since asks an Upstream that stores its feed's messages (JetStream) to
+	// deliver the stored ones from Since on first, in order, and the live
+	// ones after them without a gap or a duplicate. Zero asks for live
+	// messages only; Upstreams that store nothing ignore it.
+	Since time.Time
+	// MaxReplay bounds how many stored messages are delivered: the newest
+	// MaxReplay from Since on (the history ring keeps no more).
+	MaxReplay int
+}
+
+// Subscribed is a subscription an Upstream made.
+type Subscribed struct {
+	// Unsubscribe ends the subscription; its handler is not called after
+	// it returns.
+	Unsubscribe func()
+	// Replayed, when not nil, is closed once the stored messages asked for
+	// by Subscription.Since were delivered. A query that made the tap
+	// waits for it (bounded by the request's deadline) instead of for the
+	// first live messages.
+	Replayed <-chan struct{}
+}
+
 // UpstreamStats are an Upstream's connection state and counters; counters
 // only grow over its life.
 type UpstreamStats struct {
@@ -43,11 +73,11 @@ type UpstreamStats struct {
 // handler must not block for long and must not call Close. Close ends every
 // goroutine the Upstream started, handlers included, before it returns.
 type Upstream interface {
-	// Subscribe delivers the messages of target to handler until the
-	// returned unsubscribe is called. The target was checked by the
-	// source's Options.Check first; the error says in plain words why the
-	// feed refused it.
-	Subscribe(target string, handler func(Message)) (unsubscribe func(), err error)
+	// Subscribe delivers the messages of sub to handler until the
+	// returned Subscribed's Unsubscribe is called. The target and params
+	// were checked by the source's Options first; the error says in plain
+	// words why the feed refused it.
+	Subscribe(sub Subscription, handler func(Message)) (Subscribed, error)
 	// Health is nil while the feed can be reached, otherwise an error
 	// saying in plain words what failed; it waits at most until ctx ends.
 	Health(ctx context.Context) error

@@ -1,24 +1,7 @@
 package mqtt
 
+import "github.com/pulse-datasource/pulse/backend/streaming/source/conf"
+
 // Secret is a value from a data source's secureJsonData: a password or a
-// PEM block. It prints as "[redacted]" (or "" when empty) with every fmt
-// verb that takes a string and in JSON, so that logging settings never
-// shows it; string(s) reads it.
-type Secret string
-
-// redacted is how a set Secret prints.
-const redacted = "[redacted]"
-
-// String is "[redacted]", or "" when s is empty.
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// GoString is String, so that %#v redacts too.
-func (s Secret) GoString() string { return `"` + s.String() + `"` }
-
-// MarshalText is String, so that JSON and text encoders redact.
-func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// PEM block, printed as "[redacted]" (conf.Secret).
+type Secret = conf.Secret

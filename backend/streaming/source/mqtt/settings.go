@@ -1,12 +1,9 @@
 package mqtt
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -15,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/conf"
 )
 
 // ProtocolVersion is the MQTT version a data source speaks to its broker.
@@ -109,7 +107,7 @@ func ParseSettings(jsonData []byte, secure map[string]string) (Settings, error) 
 	if err := f.Err(); err != nil {
 		return Settings{}, err
 	}
-	if s.AllowedTopics, err = readStrings(jsonData, "allowedTopics"); err != nil {
+	if s.AllowedTopics, err = conf.ReadStrings(jsonData, "allowedTopics", "topic filters"); err != nil {
 		return Settings{}, err
 	}
 	s.ProtocolVersion = ProtocolVersion(version)
@@ -125,28 +123,6 @@ func ParseSettings(jsonData []byte, secure map[string]string) (Settings, error) 
 	}
 	s.URI = s.broker().String()
 	return s, nil
-}
-
-// readStrings reads the field name of the JSON object raw as an array of
-// strings: absent or null is nil. (streaming.Fields reads scalars only.)
-func readStrings(raw []byte, name string) ([]string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, malformed("settings", "not a JSON object")
-	}
-	v, ok := fields[name]
-	if !ok || string(bytes.TrimSpace(v)) == "null" {
-		return nil, nil
-	}
-	var list []string
-	if err := json.Unmarshal(v, &list); err != nil {
-		return nil, malformed(name, "must be a list of topic filters (strings), got %s", streaming.Excerpt(string(v)))
-	}
-	return list, nil
 }
 
 // NewClientID is a fresh client ID: "pulse-" and 16 random hexadecimal
@@ -230,7 +206,7 @@ func (s Settings) String() string {
 		value Secret
 	}{{"password", s.Password}, {"tlsCACert", s.TLSCACert}, {"tlsClientCert", s.TLSClientCert}, {"tlsClientKey", s.TLSClientKey}} {
 		if secret.value != "" {
-			fmt.Fprintf(&b, " %s=%s", secret.name, redacted)
+			fmt.Fprintf(&b, " %s=%s", secret.name, conf.Redacted)
 		}
 	}
 	fmt.Fprintf(&b, " tlsSkipVerify=%t tlsAuth=%t tlsAuthWithCACert=%t allowedTopics=%d}", s.TLSSkipVerify, s.TLSAuth, s.TLSAuthWithCACert, len(s.AllowedTopics))
@@ -321,37 +297,10 @@ func (s Settings) tlsConfig() (*tls.Config, error) {
 	if t := schemes[u.Scheme]; t != "tls" && t != "wss" {
 		return nil, nil
 	}
-	cfg := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		ServerName:         u.Hostname(),
-		InsecureSkipVerify: s.TLSSkipVerify, //nolint:gosec // the administrator's choice, documented as for testing.
-	}
-	if s.TLSAuthWithCACert {
-		if strings.TrimSpace(string(s.TLSCACert)) == "" {
-			return nil, malformed("tlsCACert", "is required when tlsAuthWithCACert is on: the PEM certificate of the CA that signed the broker's")
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM([]byte(s.TLSCACert)) {
-			return nil, malformed("tlsCACert", "holds no PEM certificate")
-		}
-		cfg.RootCAs = pool
-	}
-	if s.TLSAuth {
-		switch {
-		case strings.TrimSpace(string(s.TLSClientCert)) == "":
-			return nil, malformed("tlsClientCert", "is required when tlsAuth is on: the client's PEM certificate")
-		case strings.TrimSpace(string(s.TLSClientKey)) == "":
-			return nil, malformed("tlsClientKey", "is required when tlsAuth is on: the client certificate's PEM private key")
-		}
-		// tls.X509KeyPair's errors quote no key material, but say
-		// nothing a person needs either: ours name the fields.
-		cert, err := tls.X509KeyPair([]byte(s.TLSClientCert), []byte(s.TLSClientKey))
-		if err != nil {
-			return nil, malformed("tlsClientKey", "tlsClientCert and tlsClientKey must be a PEM certificate and its PEM private key")
-		}
-		cfg.Certificates = []tls.Certificate{cert}
-	}
-	return cfg, nil
+	return conf.TLS{
+		SkipVerify: s.TLSSkipVerify, Auth: s.TLSAuth, AuthWithCACert: s.TLSAuthWithCACert,
+		CACert: s.TLSCACert, ClientCert: s.TLSClientCert, ClientKey: s.TLSClientKey,
+	}.Config(u.Hostname())
 }
 
 func malformed(field, format string, args ...any) *streaming.FieldError {

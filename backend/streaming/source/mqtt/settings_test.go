@@ -125,7 +125,7 @@ var _ = Describe("Settings", func() {
 				}
 			},
 			Entry("a CA flag without CA", `{"uri":"ssl://b","tlsAuthWithCACert":true}`, map[string]string{},
-				"tlsCACert: is required when tlsAuthWithCACert is on: the PEM certificate of the CA that signed the broker's"),
+				"tlsCACert: is required when tlsAuthWithCACert is on: the PEM certificate of the CA that signed the server's"),
 			Entry("a CA that is not PEM", `{"uri":"wss://b","tlsAuthWithCACert":true}`, map[string]string{"tlsCACert": secretKeyWord},
 				"tlsCACert: holds no PEM certificate"),
 			Entry("a client flag without certificate", `{"uri":"tls://b","tlsAuth":true}`, map[string]string{"tlsClientKey": secretKeyWord},

@@ -64,10 +64,11 @@ func open(s source.Settings, o Options) (source.Source, error) {
 // upstream is a Client as a feed.Upstream.
 type upstream struct{ c *Client }
 
-func (u upstream) Subscribe(filter string, handler func(feed.Message)) (func(), error) {
-	return u.c.Subscribe(filter, func(m Message) {
+func (u upstream) Subscribe(sub feed.Subscription, handler func(feed.Message)) (feed.Subscribed, error) {
+	unsubscribe, err := u.c.Subscribe(sub.Target, func(m Message) {
 		handler(feed.Message{Series: m.Topic, Payload: m.Payload, Arrival: m.Arrival, Retained: m.Retained})
 	})
+	return feed.Subscribed{Unsubscribe: unsubscribe}, err
 }
 
 func (u upstream) Health(ctx context.Context) error { return u.c.Health(ctx) }

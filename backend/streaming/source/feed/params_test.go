@@ -1,0 +1,120 @@
+package feed_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
+)
+
+// newParamFeed is a feed whose queries also have "format" (sse or ndjson)
+// and "event", as the HTTP source's do.
+func newParamFeed() (*feed.Feed, *memUpstream) {
+	m, err := streaming.NewMetrics(prometheus.NewRegistry())
+	Expect(err).NotTo(HaveOccurred())
+	up := newMemUpstream()
+	o := specOptions(feed.Settings{Linger: time.Hour}, m)
+	o.Name, o.Target = "http", "path"
+	o.Params = []feed.Param{
+		{Name: "format", Check: func(v string) error {
+			if v != "sse" && v != "ndjson" {
+				return streaming.Malformed("format", "must be sse or ndjson, got %q", v)
+			}
+			return nil
+		}},
+		{Name: "event"},
+	}
+	f := feed.New(source.Settings{UID: "uid-of-the-spec"}, up, o)
+	DeferCleanup(f.Close)
+	return f, up
+}
+
+var _ = Describe("Query params", func() {
+	It("are read, checked, passed to the subscription and part of the tap", func() {
+		f, up := newParamFeed()
+		_, err := f.Query(query(map[string]any{"path": "/a", "format": "xml"}), lastHour())
+		Expect(err).To(MatchError(ContainSubstring("format: must be sse or ndjson")))
+		_, err = f.Query(query(map[string]any{"path": "/a", "event": 3}), lastHour())
+		Expect(err).To(MatchError(ContainSubstring("event: must be a string")))
+
+		frames(f, map[string]any{"path": "/a", "format": "sse", "event": "tick"}, lastHour())
+		Expect(up.lastSubscription().Params).To(Equal(map[string]string{"format": "sse", "event": "tick"}))
+		frames(f, map[string]any{"path": "/a"}, lastHour())
+		Expect(up.lastSubscription().Params).To(BeNil(), "empty params are left out")
+		frames(f, map[string]any{"path": "/a", "format": "sse", "event": "tick"}, lastHour())
+		Expect(up.subscribes).To(Equal(2), "the same params share a tap, other params make another")
+	})
+
+	It("are encoded in the channel path and decoded from it, canonically", func() {
+		f, up := newParamFeed()
+		a := pathOf(f, map[string]any{"path": "/a", "format": "sse", "event": "tick", "fields": []string{"v"}})
+		Expect(a).To(HavePrefix("http/v1/"))
+		Expect(pathOf(f, map[string]any{"path": "/a", "format": "sse", "event": "tock", "fields": []string{"v"}})).NotTo(Equal(a))
+		Expect(pathOf(f, map[string]any{"path": "/a", "format": "ndjson", "fields": []string{"v"}})).NotTo(Equal(a))
+		// A stream of the path, on another Grafana instance that never ran
+		// the query, subscribes as the query did.
+		other, otherUp := newParamFeed()
+		_, errs := runStream(other, a)
+		Expect(otherUp.lastSubscription()).To(Equal(feed.Subscription{Target: "/a", Params: map[string]string{"format": "sse", "event": "tick"}, MaxReplay: 10000}))
+		Consistently(errs, "50ms").ShouldNot(Receive())
+		Expect(up.subscribes).To(Equal(3))
+
+		// A forged path with a bad param value is one Pulse never writes.
+		forged := forgePath("http", "/a", "xml", "", "")
+		_, err := f.Admit(forged, time.Now())
+		Expect(err).To(MatchError(streaming.ErrMalformed))
+		Expect(err).To(MatchError(ContainSubstring("format")))
+		// One with too few parts too.
+		_, err = f.Admit(forgePath("http", "/a", ""), time.Now())
+		Expect(err).To(MatchError(streaming.ErrMalformed))
+	})
+})
+
+// forgePath writes a feed channel path by hand from its NUL-joined parts.
+func forgePath(name string, parts ...string) string {
+	return name + "/v1/100/" + base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
+}
+
+var _ = Describe("Stored history (an Upstream that replays)", func() {
+	It("asks for the query's time range, bounded by the history rows, and answers once all of it came", func() {
+		f, up, _ := newFeed(feed.Settings{HistoryMaxRows: 5, Linger: time.Hour})
+		DeferCleanup(f.Close)
+		base := time.Now().Add(-30 * time.Minute)
+		for i := range 8 {
+			up.store("orders.eu", fmt.Sprintf(`{"n": %d}`, i), base.Add(time.Duration(i)*time.Minute))
+		}
+		r := lastHour()
+		q, err := f.Query(query(map[string]any{"topic": "orders.eu"}), r)
+		Expect(err).NotTo(HaveOccurred())
+		sub := up.lastSubscription()
+		Expect(sub.Since).To(BeTemporally("==", r.From))
+		Expect(sub.MaxReplay).To(Equal(5))
+		fr, err := q.Frames(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"3", "4", "5", "6", "7"}), "the newest five stored")
+	})
+
+	It("gives up waiting for the replay when the request's deadline comes", func() {
+		f, up, _ := newFeed(feed.Settings{Linger: time.Hour})
+		DeferCleanup(f.Close)
+		up.storing = true
+		up.slowReplay = make(chan struct{})
+		DeferCleanup(func() { close(up.slowReplay) })
+		q, err := f.Query(query(map[string]any{"topic": "orders.us"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err = q.Frames(ctx)
+		Expect(err).To(MatchError(context.DeadlineExceeded))
+	})
+})
