@@ -22,18 +22,16 @@ const feedTimeField = "ts"
 // feedValueField is the one value field of the specs' payloads.
 const feedValueField = "n"
 
-// topicLabel is the label that carries a series' concrete topic.
-const topicLabel = "topic"
-
-// newTopicRoot is a topic under FeedTopicPrefix no other spec, and no
-// earlier run, uses.
-func newTopicRoot() string {
-	return fmt.Sprintf("%s%d-%016x", FeedTopicPrefix, GinkgoParallelProcess(), rand.Uint64())
+// newRoot is a target under k.Root no other spec, and no earlier run,
+// uses.
+func (k FeedKind) newRoot() string {
+	return fmt.Sprintf("%s%d-%016x", k.Root, GinkgoParallelProcess(), rand.Uint64())
 }
 
-// feedQuery is an MQTT query as the query editor holds it.
+// feedQuery is a feed query as the query editor holds it.
 type feedQuery struct {
-	topic     string
+	kind      FeedKind
+	target    string
 	timeField string
 	fields    []string
 	flushMs   int64 // zero: the default
@@ -42,7 +40,10 @@ type feedQuery struct {
 
 // model is the query's JSON.
 func (q feedQuery) model() string {
-	m := map[string]any{"topic": q.topic, "withStreaming": q.streaming}
+	m := map[string]any{q.kind.Target: q.target, "withStreaming": q.streaming}
+	for _, p := range q.kind.Params {
+		m[p.Name] = p.Value
+	}
 	if q.timeField != "" {
 		m["timeField"] = q.timeField
 	}
@@ -63,11 +64,11 @@ func (q feedQuery) path() string {
 	if flush == 0 {
 		flush = streaming.DefaultFlushMs
 	}
-	return MQTTChannelPath(flush, q.topic, q.timeField, q.fields...)
+	return q.kind.channelPath(flush, q.target, q.timeField, q.fields...)
 }
 
-// publish publishes messages to topic, one per value: {"ts": <now in ms>,
-// "n": <value>}.
+// publish publishes messages to a series, one per value: {"ts": <now in
+// ms>, "n": <value>}.
 func publish(f Feed, topic string, values ...int) {
 	GinkgoHelper()
 	for _, v := range values {
@@ -94,7 +95,7 @@ func floats(values ...int) []float64 {
 	return out
 }
 
-// sample is one value of a frame: its field's name and topic label.
+// sample is one value of a frame: its field's name and series label.
 type sample struct {
 	name, topic string
 	value       float64
@@ -102,8 +103,8 @@ type sample struct {
 
 // samplesOf lists a frame's non-null values row by row, in order; within a
 // row, in field order. Every field after the time field must be numeric
-// and carry a topic label.
-func samplesOf(f *data.Frame) []sample {
+// and carry k's series label.
+func (k FeedKind) samplesOf(f *data.Frame) []sample {
 	GinkgoHelper()
 	if f == nil || len(f.Fields) == 0 {
 		return nil
@@ -118,8 +119,8 @@ func samplesOf(f *data.Frame) []sample {
 			}
 			v, err := field.FloatAt(r)
 			Expect(err).NotTo(HaveOccurred(), "field %q", field.Name)
-			Expect(field.Labels).To(HaveKey(topicLabel), "field %q is labelled with its topic", field.Name)
-			out = append(out, sample{name: field.Name, topic: field.Labels[topicLabel], value: v})
+			Expect(field.Labels).To(HaveKey(k.Label), "field %q is labelled with its series", field.Name)
+			out = append(out, sample{name: field.Name, topic: field.Labels[k.Label], value: v})
 		}
 	}
 	return out
@@ -134,18 +135,24 @@ func byTopic(samples []sample) map[string][]float64 {
 	return out
 }
 
-// wideFields asserts a streaming frame of a wildcard query: the time
-// field, then one field per topic named "n <topic>" and labelled
-// topic=<topic>, for exactly topics, in any order.
-func wideFields(f *data.Frame, topics ...string) {
+// wideFields asserts a streaming frame of q: the time field, then one
+// field per series, labelled with it (topic=<topic>), for exactly topics,
+// in any order; named "n <series>" when q's target has wildcards, "n"
+// otherwise.
+func (q feedQuery) wideFields(f *data.Frame, topics ...string) {
 	GinkgoHelper()
 	Expect(f.Fields).NotTo(BeEmpty())
 	Expect(f.Fields[0].Name).To(Equal(streaming.TimeField))
+	label := q.kind.Label
 	var got []string
 	for _, field := range f.Fields[1:] {
-		topic := field.Labels[topicLabel]
-		Expect(field.Name).To(Equal(feedValueField+" "+topic), "a wildcard's fields are named <field> <topic>")
-		Expect(field.Labels).To(Equal(data.Labels{topicLabel: topic}))
+		topic := field.Labels[label]
+		if q.kind.wildcard(q.target) {
+			Expect(field.Name).To(Equal(feedValueField+" "+topic), "a wildcard's fields are named <field> <series>")
+		} else {
+			Expect(field.Name).To(Equal(feedValueField), "fields are named as in the payload")
+		}
+		Expect(field.Labels).To(Equal(data.Labels{label: topic}))
 		got = append(got, topic)
 	}
 	Expect(got).To(ConsistOf(topics), "one field per topic")
@@ -178,7 +185,7 @@ type feedRead struct {
 // readSamples reads the frames pushed to sub, each checked against its
 // schema, until done holds for the samples read (the admission's not
 // included).
-func readSamples(ctx context.Context, sub Subscription, what string, done func([]sample) bool) feedRead {
+func (k FeedKind) readSamples(ctx context.Context, sub Subscription, what string, done func([]sample) bool) feedRead {
 	GinkgoHelper()
 	ctx, cancel := context.WithTimeout(ctx, streamTimeout)
 	defer cancel()
@@ -188,7 +195,7 @@ func readSamples(ctx context.Context, sub Subscription, what string, done func([
 		Expect(err).NotTo(HaveOccurred(), "a frame after %d frames, waiting for %s; values so far: %v", len(r.packets), what, byTopic(r.samples))
 		matchesSchema(p)
 		r.packets = append(r.packets, p)
-		r.samples = append(r.samples, samplesOf(p.Frame)...)
+		r.samples = append(r.samples, k.samplesOf(p.Frame)...)
 	}
 	return r
 }
@@ -200,8 +207,8 @@ func hasValue(topic string, v int) func([]sample) bool {
 	}
 }
 
-// feedReady waits until the data source is connected to its broker, so
-// that a topic a query subscribes to gets the messages published after it.
+// feedReady waits until the data source is connected to its server, so
+// that a target a query follows gets the messages published after it.
 func feedReady(ctx context.Context, d Driver) {
 	GinkgoHelper()
 	Eventually(func(g Gomega, ctx context.Context) {
@@ -210,7 +217,7 @@ func feedReady(ctx context.Context, d Driver) {
 		h, err := d.CheckHealth(ctx)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(h.Status).To(Equal("OK"), h.Message)
-	}).WithContext(ctx).WithTimeout(streamTimeout).WithPolling(time.Second).Should(Succeed(), "the data source connects to its broker")
+	}).WithContext(ctx).WithTimeout(streamTimeout).WithPolling(time.Second).Should(Succeed(), "the data source connects to its server")
 }
 
 // follow runs q, which must succeed with one frame, and returns it: the

@@ -3,7 +3,9 @@ package contract
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -14,9 +16,9 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
-func describeFeedHealth(driver func() Driver, feed func() Feed) {
+func describeFeedHealth(k FeedKind, driver func() Driver, feed func() Feed) {
 	Describe("the health check (Save & test)", func() {
-		It("is OK and names the broker it is connected to, and the topics it follows", func(ctx SpecContext) {
+		It("is OK and names the server it is connected to, and the "+k.Target+"s it follows", func(ctx SpecContext) {
 			d := driver()
 			feedReady(ctx, d)
 			ctx2, cancel := context.WithTimeout(ctx, callTimeout)
@@ -24,44 +26,55 @@ func describeFeedHealth(driver func() Driver, feed func() Feed) {
 			health, err := d.CheckHealth(ctx2)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(health.Status).To(Equal("OK"), health.Message)
-			Expect(health.Message).To(HavePrefix("Connected to the MQTT broker at "+feed().BrokerURI()+" (MQTT "), "the broker's URI")
-			Expect(health.Message).To(MatchRegexp(`Following \d+ topic\(s\) now`))
+			Expect(health.Message).To(HavePrefix(k.Health(feed().Address())), "the server's address")
+			Expect(health.Message).To(MatchRegexp(`Following \d+ ` + k.Target + `\(s\) now`))
 		}, SpecTimeout(2*streamTimeout))
 	})
 }
 
-func describeFeedQueries(driver func() Driver, feed func() Feed) {
+func describeFeedQueries(k FeedKind, driver func() Driver, feed func() Feed) {
 	Describe("a query", func() {
-		DescribeTable("names its stream's channel, ds/<uid>/mqtt/v1/<flushMs>/<base64url(topic NUL timeField [NUL field]…)>, when streaming is on",
-			func(ctx SpecContext, q feedQuery) {
+		entries := []TableEntry{
+			Entry("one "+k.Target+", selected fields", "/boiler", feedQuery{timeField: feedTimeField, fields: []string{"n", "sensor.temp"}, streaming: true}),
+			Entry("one "+k.Target+", the arrival time, a flush window", "/boiler", feedQuery{flushMs: 250, streaming: true}),
+		}
+		if k.One != "" {
+			entries = append(entries, Entry("a wildcard with a time field", "/"+k.One, feedQuery{timeField: feedTimeField, streaming: true}))
+		}
+		if k.Many != "" {
+			entries = append(entries, Entry("a multi-level wildcard, the arrival time, a flush window", "/"+k.Many, feedQuery{flushMs: 250, streaming: true}))
+		}
+		DescribeTable("names its stream's channel, ds/<uid>/"+k.Source+"/v1/<flushMs>/<base64url("+k.Target+" [NUL param]… NUL timeField [NUL field]…)>, when streaming is on",
+			func(ctx SpecContext, below string, q feedQuery) {
 				d := driver()
-				q.topic = newTopicRoot() + q.topic
+				q.kind = k
+				q.target = k.newRoot() + k.Sep + below[1:]
 				frame := follow(ctx, d, q)
 				Expect(frame.Meta).NotTo(BeNil())
 				Expect(frame.Meta.Channel).To(Equal(channelOf(d, q.path())))
-				Expect(frame.Meta.Channel).To(HavePrefix("ds/" + d.DataSourceUID() + "/mqtt/v1/"))
+				Expect(frame.Meta.Channel).To(HavePrefix("ds/" + d.DataSourceUID() + "/" + k.Source + "/v1/"))
 				Expect(frame.Fields).NotTo(BeEmpty())
 				Expect(frame.Fields[0].Name).To(Equal(streaming.TimeField), "a streaming frame starts with its time field")
 			},
-			Entry("a wildcard with a time field", feedQuery{topic: "/+", timeField: feedTimeField, streaming: true}),
-			Entry("a multi-level wildcard, the arrival time, a flush window", feedQuery{topic: "/#", flushMs: 250, streaming: true}),
-			Entry("one topic, selected fields", feedQuery{topic: "/boiler", timeField: feedTimeField, fields: []string{"n", "sensor.temp"}, streaming: true}),
+			entries,
 		)
 
-		It("returns the rows published earlier, one frame per topic, fields named as in the payload and labelled topic=<topic>, when streaming is off (what alert rules read)", func(ctx SpecContext) {
+		It("returns the rows published earlier, one frame per "+k.Target+", fields named as in the payload and labelled "+k.Label+"=<"+k.Target+">, when streaming is off (what alert rules read)", func(ctx SpecContext) {
 			d, f := driver(), feed()
 			feedReady(ctx, d)
-			root := newTopicRoot()
-			q := feedQuery{topic: root + "/+", timeField: feedTimeField}
+			target, series := k.followed(k.newRoot(), "kitchen", "hall")
+			q := feedQuery{kind: k, target: target, timeField: feedTimeField}
 			first := follow(ctx, d, q)
-			Expect(samplesOf(first)).To(BeEmpty(), "nothing was published yet")
+			Expect(k.samplesOf(first)).To(BeEmpty(), "nothing was published yet")
 			if first.Meta != nil {
 				Expect(first.Meta.Channel).To(BeEmpty())
 			}
 
-			kitchen, hall := root+"/kitchen", root+"/hall"
-			publish(f, kitchen, 0, 1, 2)
-			publish(f, hall, 10, 11)
+			want := map[string][]float64{}
+			for i, s := range series {
+				publish(f, s, 10*i, 10*i+1, 10*i+2)
+				want[s] = floats(10*i, 10*i+1, 10*i+2)
+			}
 			var frames []*data.Frame
 			Eventually(func(g Gomega, ctx context.Context) map[string][]float64 {
 				from, to := lastRange(time.Hour)
@@ -70,21 +83,21 @@ func describeFeedQueries(driver func() Driver, feed func() Feed) {
 				frames = res.Frames
 				all := map[string][]float64{}
 				for _, frame := range res.Frames {
-					for topic, values := range byTopic(samplesOf(frame)) {
+					for topic, values := range byTopic(k.samplesOf(frame)) {
 						all[topic] = append(all[topic], values...)
 					}
 				}
 				return all
 			}).WithContext(ctx).WithTimeout(streamTimeout).WithPolling(250*time.Millisecond).
-				Should(Equal(map[string][]float64{kitchen: floats(0, 1, 2), hall: floats(10, 11)}), "every message kept, in order, once")
+				Should(Equal(want), "every message kept, in order, once")
 
-			Expect(frames).To(HaveLen(2), "one frame per topic")
+			Expect(frames).To(HaveLen(len(series)), "one frame per "+k.Target)
 			for _, frame := range frames {
 				Expect(frame.Fields).To(HaveLen(2), "the time and the payload's one field")
 				Expect(frame.Fields[0].Name).To(Equal(streaming.TimeField))
 				Expect(frame.Fields[1].Name).To(Equal(feedValueField), "named as in the payload")
-				Expect(frame.Fields[1].Labels).To(HaveKey(topicLabel))
-				Expect([]string{kitchen, hall}).To(ContainElement(frame.Fields[1].Labels[topicLabel]))
+				Expect(frame.Fields[1].Labels).To(HaveKey(k.Label))
+				Expect(series).To(ContainElement(frame.Fields[1].Labels[k.Label]))
 				if frame.Meta != nil {
 					Expect(frame.Meta.Channel).To(BeEmpty(), "no channel when streaming is off")
 				}
@@ -98,28 +111,33 @@ func describeFeedQueries(driver func() Driver, feed func() Feed) {
 		}, SpecTimeout(3*streamTimeout))
 
 		DescribeTable("is refused with a message naming the field when it is bad",
-			func(ctx SpecContext, model, mention string) {
+			func(ctx SpecContext, model map[string]any, mention string) {
+				for _, p := range k.Params {
+					model[p.Name] = p.Value
+				}
+				raw, err := json.Marshal(model)
+				Expect(err).NotTo(HaveOccurred())
 				from, to := lastRange(time.Minute)
-				res := query(ctx, driver(), Query{Model: model, From: from, To: to, MaxDataPoints: 100})
+				res := query(ctx, driver(), Query{Model: string(raw), From: from, To: to, MaxDataPoints: 100})
 				Expect(res.Error).To(ContainSubstring(mention))
 				Expect(res.Frames).To(BeEmpty())
 			},
-			Entry("no topic", `{"withStreaming":true}`, "topic"),
-			Entry("a topic filter with # before its end", `{"topic":"pulse/#/x"}`, "topic"),
-			Entry("a topic outside allowedTopics", `{"topic":"elsewhere/#","withStreaming":true}`, "allowedTopics"),
-			Entry("a flush window below 10 ms", `{"topic":"pulse/contract/x","flushMs":5}`, "flushMs"),
+			Entry("no "+k.Target, map[string]any{"withStreaming": true}, k.Target),
+			Entry("a malformed "+k.Target, map[string]any{k.Target: k.Invalid}, k.Target),
+			Entry("a "+k.Target+" outside allowedTopics", map[string]any{k.Target: k.Outside[0], "withStreaming": true}, "allowedTopics"),
+			Entry("a flush window below 10 ms", map[string]any{k.Target: k.child(k.Root+"x", "y"), "flushMs": 5}, "flushMs"),
 		)
 	})
 }
 
-func describeFeedSubscriptions(driver func() Driver, feed func() Feed) {
+func describeFeedSubscriptions(k FeedKind, driver func() Driver, feed func() Feed) {
 	Describe("a subscription", func() {
 		It("is admitted with the schema and the rows published so far, as the streaming query returned them", func(ctx SpecContext) {
 			d, f := driver(), feed()
 			feedReady(ctx, d)
-			root := newTopicRoot()
-			topic := root + "/boiler"
-			q := feedQuery{topic: root + "/+", timeField: feedTimeField, streaming: true}
+			target, series := k.followed(k.newRoot(), "boiler")
+			topic := series[0]
+			q := feedQuery{kind: k, target: target, timeField: feedTimeField, streaming: true}
 			follow(ctx, d, q)
 			publish(f, topic, 0, 1, 2)
 
@@ -128,9 +146,9 @@ func describeFeedSubscriptions(driver func() Driver, feed func() Feed) {
 			var backfill *data.Frame
 			Eventually(func(g Gomega, ctx context.Context) []float64 {
 				backfill = follow(ctx, d, q)
-				return byTopic(samplesOf(backfill))[topic]
+				return byTopic(k.samplesOf(backfill))[topic]
 			}).WithContext(ctx).WithTimeout(streamTimeout).WithPolling(250 * time.Millisecond).Should(Equal(floats(0, 1, 2)))
-			wideFields(backfill, topic)
+			q.wideFields(backfill, topic)
 			Expect(backfill.Meta.Channel).To(Equal(channelOf(d, q.path())))
 
 			sub := subscribe(ctx, d, backfill.Meta.Channel)
@@ -139,32 +157,42 @@ func describeFeedSubscriptions(driver func() Driver, feed func() Feed) {
 			Expect(initial.HasSchema).To(BeTrue(), "the admission's data carries the schema")
 			matchesSchema(initial)
 			sameFields(initial.Frame, backfill)
-			Expect(byTopic(samplesOf(initial.Frame))).To(Equal(map[string][]float64{topic: floats(0, 1, 2)}))
+			Expect(byTopic(k.samplesOf(initial.Frame))).To(Equal(map[string][]float64{topic: floats(0, 1, 2)}))
 		}, SpecTimeout(3*streamTimeout))
 
+		x := k.child(k.Root+"x", "y")
+		enc := func(parts ...string) string {
+			return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
+		}
+		withParams := func(target string) []string { return append([]string{target}, k.paramValues()...) }
+		notFound := []TableEntry{
+			Entry("not base64url", k.Source+"/v1/100/not*base64"),
+			Entry("base64url with padding", k.Source+"/v1/100/"+padded(append(withParams(x), "ts"))),
+			Entry("another version", k.Source+"/v2/100/"+enc(append(withParams(x), "ts")...)),
+			Entry("a flush window spelt with a leading zero (not canonical)", k.Source+"/v1/0100/"+enc(append(withParams(x), "ts")...)),
+			Entry("a flush window below 10 ms", k.channelPath(5, x, "ts")),
+			Entry("no time field part", k.Source+"/v1/100/"+enc(withParams(x)...)),
+			Entry("no query part", k.Source+"/v1/100"),
+			Entry("a malformed "+k.Target, k.channelPath(100, k.Invalid, "ts")),
+			Entry("an empty "+k.Target, k.channelPath(100, "", "ts")),
+			Entry("a generated signal's path", "v1/sine"),
+		}
 		DescribeTable("is refused with NotFound for a path Pulse never writes",
 			func(ctx SpecContext, path string) {
 				refusedWith(ctx, driver(), path, backend.SubscribeStreamStatusNotFound)
 			},
-			Entry("not base64url", "mqtt/v1/100/not*base64"),
-			Entry("base64url with padding", "mqtt/v1/100/"+base64.URLEncoding.EncodeToString([]byte("pulse/contract/x\x00ts"))),
-			Entry("another version", "mqtt/v2/100/"+base64.RawURLEncoding.EncodeToString([]byte("pulse/contract/x\x00ts"))),
-			Entry("a flush window spelt with a leading zero (not canonical)", "mqtt/v1/0100/"+base64.RawURLEncoding.EncodeToString([]byte("pulse/contract/x\x00ts"))),
-			Entry("a flush window below 10 ms", MQTTChannelPath(5, "pulse/contract/x", "ts")),
-			Entry("no time field part", "mqtt/v1/100/"+base64.RawURLEncoding.EncodeToString([]byte("pulse/contract/x"))),
-			Entry("no query part", "mqtt/v1/100"),
-			Entry("an invalid topic filter", MQTTChannelPath(100, "pulse/#/x", "ts")),
-			Entry("an empty topic", MQTTChannelPath(100, "", "ts")),
-			Entry("a generated signal's path", "v1/sine"),
+			notFound,
 		)
 
-		DescribeTable("is refused with PermissionDenied for a topic outside allowedTopics",
-			func(ctx SpecContext, topic string) {
-				refusedWith(ctx, driver(), MQTTChannelPath(100, topic, feedTimeField), backend.SubscribeStreamStatusPermissionDenied)
+		var outside []TableEntry
+		for _, t := range k.Outside {
+			outside = append(outside, Entry(t, t))
+		}
+		DescribeTable("is refused with PermissionDenied for a "+k.Target+" outside allowedTopics",
+			func(ctx SpecContext, target string) {
+				refusedWith(ctx, driver(), k.channelPath(100, target, feedTimeField), backend.SubscribeStreamStatusPermissionDenied)
 			},
-			Entry("every topic", "#"),
-			Entry("another root", "elsewhere/+/temp"),
-			Entry("a prefix of the allowed root", "puls/x"),
+			outside,
 		)
 
 		It("may not publish to a feed's channel: PublishStream is refused", func(ctx SpecContext) {
@@ -173,7 +201,8 @@ func describeFeedSubscriptions(driver func() Driver, feed func() Feed) {
 			if !ok {
 				Skip("this driver cannot publish to a channel")
 			}
-			q := feedQuery{topic: newTopicRoot() + "/+", timeField: feedTimeField, streaming: true}
+			target, _ := k.followed(k.newRoot(), "boiler")
+			q := feedQuery{kind: k, target: target, timeField: feedTimeField, streaming: true}
 			channel := follow(ctx, d, q).Meta.Channel
 			ctx2, cancel := context.WithTimeout(ctx, callTimeout)
 			defer cancel()
@@ -197,4 +226,14 @@ func refusedWith(ctx context.Context, d Driver, path string, want backend.Subscr
 	var refused *RefusedError
 	Expect(errors.As(err, &refused)).To(BeTrue(), "a refusal of %q, not %v", path, err)
 	Expect(StatusName(refused.Status)).To(Equal(StatusName(want)), err.Error())
+}
+
+// padded is parts joined by NUL in base64url with padding: one "=" at
+// least, a time field's byte added when they would need none.
+func padded(parts []string) string {
+	raw := strings.Join(parts, "\x00")
+	if len(raw)%3 == 0 {
+		raw += "s"
+	}
+	return base64.URLEncoding.EncodeToString([]byte(raw))
 }

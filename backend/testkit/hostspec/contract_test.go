@@ -15,8 +15,8 @@ var _ = contract.Specs("the Grafana driver over a Grafana stand-in (HTTP API and
 // The feed contract, for an MQTT data source of the same binary with the
 // suite's mosquitto behind it (hostspec_suite_test.go), through the plugin
 // driver and through a Grafana stand-in of its own.
-var _ = contract.FeedSpecs("the plugin binary under go-plugin, with mosquitto",
+var _ = contract.FeedSpecs("the plugin binary under go-plugin, with mosquitto", contract.MQTTKind,
 	func() contract.Driver { return feedDriver }, func() contract.Feed { return brokerFeed })
 
-var _ = contract.FeedSpecs("the Grafana driver over a Grafana stand-in, with mosquitto",
+var _ = contract.FeedSpecs("the Grafana driver over a Grafana stand-in, with mosquitto", contract.MQTTKind,
 	func() contract.Driver { return feedStandIn.Driver }, func() contract.Feed { return brokerFeed })

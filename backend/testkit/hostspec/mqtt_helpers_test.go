@@ -46,7 +46,7 @@ func newMQTTFeed(b *mqtttest.Broker) *mqttFeed {
 	return &mqttFeed{uri: b.URL("plain"), pub: pub}
 }
 
-func (f *mqttFeed) BrokerURI() string { return f.uri }
+func (f *mqttFeed) Address() string { return f.uri }
 
 func (f *mqttFeed) Publish(topic, payload string) error {
 	return f.pub.Publish(topic, payload, 1, false)
