@@ -1,16 +1,10 @@
 // Package httpstream is the pure part of Pulse's coming HTTP source, which
 // reads Server-Sent Events and newline-delimited JSON (NDJSON) from a URL
-// under a data source's base URL: how a query's path is resolved, how a
-// body is split into events or lines, and how long to wait before
-// reconnecting. It does no networking, and no source uses it yet; the
-// source will hand each event's data or each line to the feed's decoder.
-//
-// # Paths
-//
-// ResolvePath puts a viewer's path (and query string) under the base URL
-// the administrator set, and refuses whatever could leave it: another
-// scheme, host, port or user, and dot segments, encoded or not, that climb
-// above the base's path. Its doc comment lists the rules.
+// under a data source's base URL: how a body is split into events or
+// lines, and how long to wait before reconnecting. It does no networking,
+// and no source uses it yet; the source will hand each event's data or
+// each line to the feed's decoder. A query's path is resolved under the
+// base URL by package web (Settings.Resolve).
 //
 // # Server-Sent Events
 //
@@ -48,5 +42,5 @@
 // though its id and retry fields still count.
 //
 // RetryDelay keeps a server's retry within 100 ms and 60 s, and waits 3 s
-// when the server set none. A path is at most MaxPathBytes (2048) bytes.
+// when the server set none.
 package httpstream

@@ -1,4 +1,4 @@
-package httpstream
+package web
 
 import (
 	"net/url"
@@ -11,41 +11,48 @@ import (
 // MaxPathBytes bounds a query's path, its query string included.
 const MaxPathBytes = 2048
 
-// ResolvePath is the URL a query's path names under base, the data
-// source's URL, which its administrator set. The result keeps base's
-// scheme, user, host and port, and its path is under base's path: path is
-// appended to it as if base's path ended with a slash ("events" and
-// "/events" under https://h/api are both https://h/api/events). An empty
-// path is base itself. path's query string, after a "?", is appended to
-// base's query parameters, which stay.
+// Resolve is the URL a query's path names under the data source's URL,
+// which its administrator set. The result keeps the base's scheme, host
+// and port, and its path is under the base's path: path is appended to it
+// as if the base's path ended with a slash ("events" and "/events" under
+// https://h/api are both https://h/api/events). An empty path is the base
+// itself. path's query string, after a "?", is appended to the base's
+// query parameters, which stay.
 //
-// These rules keep a viewer's query within the data source:
+// These rules keep a viewer's query within the data source; whatever
+// breaks one is refused with a *streaming.FieldError for the field "path"
+// that wraps streaming.ErrMalformed (a path that leaves the base is not a
+// target of this data source at all) and quotes at most
+// streaming.MaxExcerpt bytes of the path:
 //
 //   - "." and ".." segments are resolved, and a ".." may not climb above
-//     base's path (error field "path", streaming.ErrOutOfBounds). The
-//     result has no dot segments left, so no server can climb with it;
-//   - what would name another place or read differently on a server is
-//     refused (streaming.ErrOutOfBounds): an absolute URL (any scheme:
-//     "http:", "mailto:"; write "./a:b" for a first segment with a
-//     colon), a host ("//other.host"), a user ("@", also "%40", in the
-//     path), a backslash, an encoded slash or backslash ("%2F", "%5C"),
-//     an encoded dot segment ("%2e%2e", ".%2E", also encoded twice) and a
-//     dot segment with parameters ("..;x");
-//   - what cannot be read is refused (streaming.ErrMalformed): a fragment
-//     ("#"), control characters and NUL (raw, or encoded in the path), a
-//     "%" not followed by two hex digits, bytes that are not UTF-8;
-//   - a path is at most MaxPathBytes (2048) bytes (streaming.ErrOutOfBounds).
+//     the base's path. The result has no dot segments left, so no server
+//     can climb with it;
+//   - what would name another place or read differently on a server: an
+//     absolute URL (any scheme: "http:", "mailto:"; write "./a:b" for a
+//     first segment with a colon), a host ("//other.host"), a user ("@",
+//     also "%40", in the path), a backslash, an encoded slash or backslash
+//     ("%2F", "%5C"), an encoded dot segment ("%2e%2e", ".%2E", also
+//     encoded twice) and a dot segment with parameters ("..;x");
+//   - what cannot be read: a fragment ("#"), control characters and NUL
+//     (raw, or encoded in the path), a "%" not followed by two hex digits,
+//     bytes that are not UTF-8;
+//   - a path is at most MaxPathBytes (2048) bytes.
 //
 // Characters a URL cannot hold as they are (spaces, non-ASCII letters) are
-// percent-encoded. Errors are *streaming.FieldError: field "path", quoting
-// at most streaming.MaxExcerpt bytes of it; field "url" when base is not
-// an absolute http or https URL with a host.
-func ResolvePath(base *url.URL, path string) (*url.URL, error) {
+// percent-encoded. The error names the field "url" instead when the
+// settings' URL is not an absolute http, https, ws or wss URL with a host.
+func (s Settings) Resolve(path string) (*url.URL, error) {
+	return resolve(s.URL, path)
+}
+
+// resolve is Resolve under base.
+func resolve(base *url.URL, path string) (*url.URL, error) {
 	if err := checkBase(base); err != nil {
 		return nil, err
 	}
 	if len(path) > MaxPathBytes {
-		return nil, streaming.OutOfBounds("path", "is %d bytes, more than %d: %s", len(path), MaxPathBytes, streaming.Excerpt(path))
+		return nil, streaming.Malformed("path", "is %d bytes, more than %d: %s", len(path), MaxPathBytes, streaming.Excerpt(path))
 	}
 	if err := checkChars(path); err != nil {
 		return nil, err
@@ -96,8 +103,8 @@ func checkBase(base *url.URL) error {
 	switch {
 	case base == nil:
 		return streaming.Malformed("url", "is missing")
-	case base.Scheme != "http" && base.Scheme != "https":
-		return streaming.Malformed("url", "must be an http or https URL, got %s", streaming.Excerpt(base.Redacted()))
+	case !knownScheme(base.Scheme):
+		return streaming.Malformed("url", "must be an http, https, ws or wss URL, got %s", streaming.Excerpt(base.Redacted()))
 	case base.Host == "" || base.Opaque != "":
 		return streaming.Malformed("url", "must name a host, got %s", streaming.Excerpt(base.Redacted()))
 	}
@@ -106,7 +113,7 @@ func checkBase(base *url.URL) error {
 
 // refuse is the error for a path that would leave the data source's URL.
 func refuse(path, reason string) error {
-	return streaming.OutOfBounds("path", "%s: %s", reason, streaming.Excerpt(path))
+	return streaming.Malformed("path", "%s: %s", reason, streaming.Excerpt(path))
 }
 
 // checkChars refuses control characters, NUL, fragments, backslashes and

@@ -1,16 +1,15 @@
-package httpstream_test
+package web_test
 
 import (
 	"errors"
 	"net/url"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
-	"github.com/pulse-datasource/pulse/backend/streaming/source/httpstream"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
 
 func mustURL(s string) *url.URL {
@@ -22,11 +21,16 @@ func mustURL(s string) *url.URL {
 
 const baseURL = "https://api.example.test:8443/v1?key=abc"
 
-var _ = Describe("ResolvePath", func() {
+// resolve is Settings.Resolve under base.
+func resolve(base *url.URL, path string) (*url.URL, error) {
+	return web.Settings{URL: base}.Resolve(path)
+}
+
+var _ = Describe("Settings.Resolve", func() {
 	DescribeTable("puts a path under the base URL",
 		func(base, path, want string) {
 			b := mustURL(base)
-			u, err := httpstream.ResolvePath(b, path)
+			u, err := resolve(b, path)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(u.String()).To(Equal(want))
 			Expect(b.String()).To(Equal(base), "the base is not changed")
@@ -43,6 +47,7 @@ var _ = Describe("ResolvePath", func() {
 		Entry("a base with a trailing slash", "https://h.example.test/api/", "s", "https://h.example.test/api/s"),
 		Entry("a base without a path", "http://h.example.test", "s", "http://h.example.test/s"),
 		Entry("a base without a path, empty path", "http://h.example.test", "", "http://h.example.test"),
+		Entry("a WebSocket base", "wss://h.example.test:9443/ws", "live?x=1", "wss://h.example.test:9443/ws/live?x=1"),
 		Entry("the base's user stays", "https://u:p@h.example.test/api", "s", "https://u:p@h.example.test/api/s"),
 		Entry("the base's fragment goes", "https://h.example.test/api#top", "s", "https://h.example.test/api/s"),
 		Entry(". segments go", baseURL, "./a/./b/.", "https://api.example.test:8443/v1/a/b/?key=abc"),
@@ -62,7 +67,7 @@ var _ = Describe("ResolvePath", func() {
 
 	refused := func(kind error, fragment string) func(string) {
 		return func(path string) {
-			u, err := httpstream.ResolvePath(mustURL(baseURL), path)
+			u, err := resolve(mustURL(baseURL), path)
 			Expect(u).To(BeNil())
 			var fe *streaming.FieldError
 			Expect(errors.As(err, &fe)).To(BeTrue(), "a *streaming.FieldError: %v", err)
@@ -72,8 +77,8 @@ var _ = Describe("ResolvePath", func() {
 			Expect(err.Error()).To(ContainSubstring(streaming.Excerpt(path)))
 		}
 	}
-	DescribeTable("refuses paths that would leave the base (ErrOutOfBounds)",
-		refused(streaming.ErrOutOfBounds, ""),
+	DescribeTable("refuses paths that would leave the base (ErrMalformed: not a target of this data source)",
+		refused(streaming.ErrMalformed, ""),
 		Entry("another host", "//other.example.test/x"),
 		Entry("another host, three slashes", "///other.example.test/x"),
 		Entry("an http URL", "http://other.example.test/x"),
@@ -104,7 +109,7 @@ var _ = Describe("ResolvePath", func() {
 		Entry("a user", "user@other.example.test"),
 		Entry("an @ first", "@other.example.test"),
 		Entry("an encoded @", "%40other.example.test"),
-		Entry("a path longer than the bound", strings.Repeat("a", httpstream.MaxPathBytes+1)),
+		Entry("a path longer than the bound", strings.Repeat("a", web.MaxPathBytes+1)),
 	)
 	DescribeTable("refuses paths that cannot be read (ErrMalformed)",
 		refused(streaming.ErrMalformed, ""),
@@ -128,15 +133,15 @@ var _ = Describe("ResolvePath", func() {
 
 	It("quotes at most an excerpt of a long path", func() {
 		path := strings.Repeat("a", 1500) + "/../../../../" + strings.Repeat("b", 400)
-		_, err := httpstream.ResolvePath(mustURL(baseURL), path)
-		Expect(err).To(MatchError(streaming.ErrOutOfBounds))
+		_, err := resolve(mustURL(baseURL), path)
+		Expect(err).To(MatchError(streaming.ErrMalformed))
 		Expect(len(err.Error())).To(BeNumerically("<", 200))
 		Expect(err.Error()).To(ContainSubstring("(1913 bytes)"))
 	})
 
-	DescribeTable("refuses a base that is not an absolute http or https URL (field url)",
+	DescribeTable("refuses a base that is not an absolute http, https, ws or wss URL (field url)",
 		func(base *url.URL) {
-			_, err := httpstream.ResolvePath(base, "x")
+			_, err := resolve(base, "x")
 			var fe *streaming.FieldError
 			Expect(errors.As(err, &fe)).To(BeTrue())
 			Expect(fe.Field).To(Equal("url"))
@@ -148,24 +153,4 @@ var _ = Describe("ResolvePath", func() {
 		Entry("no host", &url.URL{Scheme: "https", Path: "/api"}),
 		Entry("an opaque URL", &url.URL{Scheme: "https", Opaque: "h.example.test"}),
 	)
-})
-
-var _ = Describe("RetryDelay", func() {
-	DescribeTable("keeps a server's retry within 100 ms and 60 s, and waits 3 s when it set none",
-		func(server, want time.Duration) { Expect(httpstream.RetryDelay(server)).To(Equal(want)) },
-		Entry("none", time.Duration(0), 3*time.Second),
-		Entry("negative", -time.Second, 3*time.Second),
-		Entry("1 ms", time.Millisecond, 100*time.Millisecond),
-		Entry("the minimum", 100*time.Millisecond, 100*time.Millisecond),
-		Entry("within", 1500*time.Millisecond, 1500*time.Millisecond),
-		Entry("the maximum", time.Minute, time.Minute),
-		Entry("an hour", time.Hour, time.Minute),
-		Entry("the largest duration", time.Duration(1<<63-1), time.Minute),
-	)
-
-	It("names its bounds", func() {
-		Expect(httpstream.MinRetryDelay).To(Equal(100 * time.Millisecond))
-		Expect(httpstream.MaxRetryDelay).To(Equal(60 * time.Second))
-		Expect(httpstream.DefaultRetryDelay).To(Equal(3 * time.Second))
-	})
 })
