@@ -1,0 +1,123 @@
+package natstest_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nkeys"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/nats/natstest"
+)
+
+// accepts reports whether something accepts TCP connections on port.
+func accepts(port int) bool {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", itoa(port)), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var _ = Describe("Server", func() {
+	It("starts with JetStream, keeps its streams across a kill and restart on the same port, and stops", func() {
+		s, err := natstest.Start(natstest.Config{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		url := s.URL()
+		Expect(url).To(MatchRegexp(`^nats://127\.0\.0\.1:\d+$`))
+		Expect(s.PKI).To(BeNil())
+		Expect(s.CreateStream("NATSTEST", "natstest.>")).To(Succeed())
+		Expect(s.PublishStored("natstest.a", []byte("1"), "one")).To(Succeed())
+		Expect(s.PublishStored("natstest.a", []byte("1"), "one")).To(Succeed()) // the same id: stored once
+
+		Expect(s.Kill()).To(Succeed())
+		Expect(accepts(s.Port())).To(BeFalse())
+		Expect(s.Kill()).To(Succeed()) // once more: nothing to do
+		Expect(s.Restart()).To(Succeed())
+		Expect(s.URL()).To(Equal(url))
+		Expect(s.PublishStored("natstest.b", []byte("2"), "two")).To(Succeed())
+
+		nc, err := s.Connect()
+		Expect(err).NotTo(HaveOccurred())
+		defer nc.Close()
+		js, err := jetstream.New(nc)
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		stream, err := js.Stream(ctx, "NATSTEST")
+		Expect(err).NotTo(HaveOccurred())
+		info, err := stream.Info(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.State.Msgs).To(BeEquivalentTo(2))
+		Expect(s.Logs()).To(ContainSubstring("Server is ready"))
+
+		dir := s.Dir()
+		s.Stop()
+		Expect(accepts(s.Port())).To(BeFalse())
+		_, err = os.Stat(dir)
+		Expect(os.IsNotExist(err)).To(BeTrue())
+		s.Stop() // once more: nothing to do
+		Expect(s.Restart()).To(MatchError(ContainSubstring("stopped")))
+	})
+
+	It("accepts the token only with AuthToken", func() {
+		s, err := natstest.Start(natstest.Config{Auth: natstest.AuthToken})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		Expect(s.Token).NotTo(BeEmpty())
+		_, err = nats.Connect(s.URL(), nats.MaxReconnects(0))
+		Expect(err).To(MatchError(nats.ErrAuthorization))
+		nc, err := nats.Connect(s.URL(), nats.Token(s.Token))
+		Expect(err).NotTo(HaveOccurred())
+		nc.Close()
+		Expect(s.Publish("natstest.x", []byte("x"))).To(Succeed())
+	})
+
+	It("accepts the user with its password and the NKey user with its seed with AuthUsers", func() {
+		s, err := natstest.Start(natstest.Config{Auth: natstest.AuthUsers})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		nc, err := nats.Connect(s.URL(), nats.UserInfo(natstest.UserName, s.Password))
+		Expect(err).NotTo(HaveOccurred())
+		nc.Close()
+		_, err = nats.Connect(s.URL(), nats.UserInfo(natstest.UserName, "wrong"))
+		Expect(err).To(MatchError(nats.ErrAuthorization))
+
+		Expect(s.NKeySeed).To(HavePrefix("SU"))
+		kp, err := nkeys.FromSeed([]byte(s.NKeySeed))
+		Expect(err).NotTo(HaveOccurred())
+		public, err := kp.PublicKey()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(public).To(Equal(s.NKeyPublic))
+		nc, err = nats.Connect(s.URL(), nats.Nkey(public, kp.Sign))
+		Expect(err).NotTo(HaveOccurred())
+		nc.Close()
+	})
+
+	It("serves TLS with a certificate the PKI's CA signed, and runs without JetStream when asked", func() {
+		s, err := natstest.Start(natstest.Config{TLS: true, NoJetStream: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		Expect(s.URL()).To(HavePrefix("tls://127.0.0.1:"))
+		roots := x509.NewCertPool()
+		Expect(roots.AppendCertsFromPEM([]byte(s.PKI.CAPEM))).To(BeTrue())
+		nc, err := nats.Connect(s.URL(), nats.Secure(&tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}))
+		Expect(err).NotTo(HaveOccurred())
+		defer nc.Close()
+		_, err = nc.Request("$JS.API.INFO", nil, 2*time.Second)
+		Expect(err).To(HaveOccurred())
+		Expect(s.CreateStream("X", "x")).NotTo(Succeed())
+	})
+})
