@@ -1,10 +1,60 @@
-// Package httpstream is the pure part of Pulse's coming HTTP source, which
-// reads Server-Sent Events and newline-delimited JSON (NDJSON) from a URL
-// under a data source's base URL: how a body is split into events or
-// lines, and how long to wait before reconnecting. It does no networking,
-// and no source uses it yet; the source will hand each event's data or
-// each line to the feed's decoder. A query's path is resolved under the
-// base URL by package web (Settings.Resolve).
+// Package httpstream is Pulse's HTTP stream source, jsonData.source
+// "http": it reads Server-Sent Events and newline-delimited JSON (NDJSON)
+// from paths under a data source's base URL, and hands each event's data
+// or each line to the feed's decoder (package feed), which makes rows of
+// it.
+//
+// # Settings and queries
+//
+// A data source's settings are package web's (url, http:// or https://;
+// httpHeaderName/Value pairs; basicAuthUser and basicAuthPassword, or
+// bearerToken; the TLS options; allowedTopics) and the feed's
+// (historyMaxRows, historyMaxBytes, lingerSeconds, maxStreams). A query
+// names a path under the base URL in "path" (required; "/" is the base
+// itself; web.Settings.CheckPath decides whether it may), and may set:
+//
+//   - "format": "auto" (the default, also when empty) reads the body by its
+//     Content-Type: text/event-stream as Server-Sent Events;
+//     application/x-ndjson, application/ndjson, application/jsonl,
+//     application/x-jsonlines, application/json and text/plain as NDJSON;
+//     any other type is logged and retried. "sse" and "ndjson" read the
+//     body so whatever its Content-Type. "auto" and an empty format read
+//     alike but are two taps;
+//   - "event": keep only the Server-Sent Events of that type ("message"
+//     for events without an event field); empty keeps every event.
+//
+// Every payload is one row of the query's one series, labelled
+// path=<the query's path>.
+//
+// # Streams
+//
+// A Client is the data source's one http.Client: its dial, TLS handshake
+// and response headers are bounded (Options), its body never is, since a
+// stream lasts as long as the server keeps it open. Each subscription has
+// one goroutine that GETs the path with the settings' headers and
+// credentials, an Accept header for its format and, once a Server-Sent
+// Event stream set one, the last event ID as Last-Event-ID, so that a
+// server that supports it resumes after the last event read, with no gap
+// and no duplicate. When the stream ends or fails, it is opened again:
+//
+//   - after a stream that delivered something: the server's retry when
+//     it set one (kept within RetryDelay's bounds, 100 ms to 60 s),
+//     otherwise Options.MinBackoff with jitter;
+//   - after a failure (a connection or TLS error, a status that is not
+//     2xx, a Content-Type auto cannot read, a stream that ended before it
+//     delivered anything): exponential backoff from MinBackoff to
+//     MaxBackoff with jitter, and never sooner than the server's retry;
+//   - after HTTP 401 or 403: at least Options.AuthBackoff (30 s).
+//
+// A failure is logged in plain words, the same one at most once per
+// Options.LogEvery. Redirects are followed up to Options.MaxRedirects
+// times within the base URL's scheme, host and port; a redirect anywhere
+// else is refused (ErrRedirectRefused) and never requested, so that the
+// credentials reach no other server. Stats' Connected is true while every
+// subscription's stream is open, and there is one at least.
+//
+// A health check GETs the base URL and reads only the status: anything
+// but 401, 403 and 5xx means the server was reached.
 //
 // # Server-Sent Events
 //
@@ -29,7 +79,8 @@
 //
 // # Bounds
 //
-// Memory stays bounded whatever a server sends:
+// Memory stays bounded whatever a server sends (the source counts each
+// skipped part in Stats' Dropped and logs it):
 //
 //   - a line is at most MaxLineBytes (1 MiB unless set), without its end;
 //   - an event's data is at most MaxEventBytes (1 MiB unless set);

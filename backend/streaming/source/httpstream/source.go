@@ -1,0 +1,63 @@
+package httpstream
+
+import (
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
+)
+
+// Name is the HTTP source's name in jsonData.source.
+const Name = "http"
+
+// NewSource is the source.Factory of HTTP stream data sources: it reads
+// the connection settings (web.ParseSettings with the schemes http and
+// https) and the shared feed settings (feed.ParseSettings), makes the data
+// source's Client, and serves queries and channels from it through a
+// feed.Feed. A query names a path under the data source's URL in "path"
+// (required; "/" is the base itself), and may set "format" ("auto", the
+// default, "sse" or "ndjson") and "event" (keep only the Server-Sent
+// Events of that type; empty keeps every event). Its one series is
+// labelled path=<the query's path>.
+func NewSource(s source.Settings) (source.Source, error) { return Factory(Options{})(s) }
+
+// Factory is NewSource with the Client options o (timeouts, backoff,
+// bounds); a nil o.Logger logs through the SDK's default logger.
+func Factory(o Options) source.Factory {
+	return func(s source.Settings) (source.Source, error) { return open(s, o) }
+}
+
+// open makes the Source of a data source.
+func open(s source.Settings, o Options) (source.Source, error) {
+	settings, err := web.ParseSettings(s.JSONData, s.Secure, "http", "https")
+	if err != nil {
+		return nil, err
+	}
+	shared, err := feed.ParseSettings(s.JSONData)
+	if err != nil {
+		return nil, err
+	}
+	if o.Logger == nil {
+		o.Logger = log.DefaultLogger.With("source", Name)
+	}
+	client, err := New(settings, o)
+	if err != nil {
+		return nil, err
+	}
+	return feed.New(s, client, feed.Options{
+		Name:   Name,
+		Target: "path",
+		Label:  "path",
+		Params: []feed.Param{
+			{Name: "format", Check: checkFormat},
+			{Name: "event", Check: checkEvent},
+		},
+		Check:    settings.CheckPath,
+		Describe: client.describeHealthy,
+		Settings: shared,
+		Metrics:  s.Metrics,
+		Slots:    s.Slots,
+		Logger:   o.Logger,
+	}), nil
+}
