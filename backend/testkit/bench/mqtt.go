@@ -1,21 +1,17 @@
 package bench
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/history"
-	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
@@ -98,55 +94,14 @@ type MQTT struct {
 	Cadence []FeedCadence
 }
 
-// MQTTSaturation is one saturation round of one side: a burst of messages
-// on one topic, published as fast as the broker takes them, and what the
-// host received of them.
-type MQTTSaturation struct {
-	Side MQTTSide
-	// Published messages; PublishElapsed is how long handing them to the
-	// connection took (its socket buffers take a burst far faster than
-	// the broker delivers it).
-	Published      int64
-	PublishElapsed time.Duration
-	// Delivered rows reached the host, in Packets packets of Bytes bytes,
-	// the last one Elapsed after the first message was published.
-	Delivered, Packets, Bytes int64
-	Elapsed                   time.Duration
-	// TimedOut says the rows stopped short: the round gave up waiting.
-	TimedOut bool
-	// PluginCPU is the plugin's CPU time from the first message published
-	// to the last row delivered.
-	PluginCPU time.Duration
-	// Received, QueueDropped and RowsSkipped are Pulse's counters over the
-	// round (pluginMetrics); NaN for the reference.
-	Received, QueueDropped, RowsSkipped float64
-	// BrokerDropped is how many messages the broker dropped over the round
-	// (its $SYS count, for any subscriber), -1 when unknown.
-	BrokerDropped int64
-}
+// MQTTSaturation is a saturation round of the MQTT section (see
+// FeedSaturation); BrokerDropped is mosquitto's count.
+type MQTTSaturation = FeedSaturation
 
-// CPUPerRow is the plugin's CPU time per row delivered.
-func (s MQTTSaturation) CPUPerRow() time.Duration {
-	if s.Delivered <= 0 {
-		return 0
-	}
-	return s.PluginCPU / time.Duration(s.Delivered)
-}
-
-// DeliveryRate is the rows delivered per second, from the first message
-// published to the last row.
-func (s MQTTSaturation) DeliveryRate() float64 { return float64(s.Delivered) / s.Elapsed.Seconds() }
-
-// Lost is how many published messages reached the host as no row.
-func (s MQTTSaturation) Lost() int64 { return s.Published - s.Delivered }
-
-// MedianMQTTSaturation is the round with the median CPU per row among one
-// side's rounds (the lower middle one of an even count). It panics on no
-// rounds.
+// MedianMQTTSaturation is MedianFeedSaturation, under the name the MQTT
+// section has used.
 func MedianMQTTSaturation(rounds []MQTTSaturation) MQTTSaturation {
-	sorted := slices.Clone(rounds)
-	slices.SortStableFunc(sorted, func(a, b MQTTSaturation) int { return cmp.Compare(a.CPUPerRow(), b.CPUPerRow()) })
-	return sorted[(len(sorted)-1)/2]
+	return MedianFeedSaturation(rounds)
 }
 
 // Saturation runs one saturation round on e: it opens a stream on a new
@@ -155,208 +110,19 @@ func MedianMQTTSaturation(rounds []MQTTSaturation) MQTTSaturation {
 // came for a second after the publishing ended.
 func (r *MQTTRig) Saturation(ctx context.Context, e MQTTEndpoint, messages int, opts MQTTOptions) (MQTTSaturation, error) {
 	opts = opts.withDefaults()
-	result := MQTTSaturation{Side: e.Side, Published: int64(messages), BrokerDropped: -1}
-	topic := r.topic("saturation")
-	streamCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	call, err := e.open(streamCtx, topic)
-	if err != nil {
-		return result, err
-	}
-	counter := countStream(call, e.rowCounter())
-	defer func() {
-		cancel()
-		<-counter.done
-	}()
-	if err := r.syncTopics(ctx, []string{topic}, func(int) int64 { return counter.rows.Load() }, counter.failure); err != nil {
-		return result, fmt.Errorf("%s: %w", e.Side.Title(), err)
-	}
-	// The probes' rows arrive within a tick or a flush window.
-	if err := sleep(ctx, 3*MQTTReferenceTick); err != nil {
-		return result, err
-	}
-	before, err := readPluginMetrics(ctx, e.Host)
-	if err != nil {
-		return result, err
-	}
-	droppedBefore := r.BrokerDropped()
-	rows0, packets0, bytes0 := counter.rows.Load(), counter.packets.Load(), counter.bytes.Load()
-	cpu0, err := ProcessCPU(e.Host.Pid())
-	if err != nil {
-		return result, err
-	}
-	start := time.Now()
-	if result.PublishElapsed, err = r.burst(ctx, topic, messages); err != nil {
-		return result, err
-	}
-	published := start.Add(result.PublishElapsed)
-	want := rows0 + int64(messages)
-	for {
-		if err := sleep(ctx, 10*time.Millisecond); err != nil {
-			return result, err
-		}
-		if counter.rows.Load() >= want {
-			break
-		}
-		if err := counter.failure(); err != nil {
-			return result, fmt.Errorf("%s: %w", e.Side.Title(), err)
-		}
-		quietSince := published
-		if last := counter.last(); last.After(quietSince) {
-			quietSince = last
-		}
-		if time.Since(quietSince) >= time.Second {
-			break
-		}
-		if time.Since(published) >= opts.DrainTimeout {
-			result.TimedOut = true
-			break
-		}
-	}
-	cpu1, err := ProcessCPU(e.Host.Pid())
-	if err != nil {
-		return result, err
-	}
-	result.PluginCPU = cpu1 - cpu0
-	result.Delivered = counter.rows.Load() - rows0
-	result.Packets = counter.packets.Load() - packets0
-	result.Bytes = counter.bytes.Load() - bytes0
-	result.Elapsed = counter.last().Sub(start)
-	// Pulse counts the queue's drops, and the broker its own, once a
-	// second.
-	if err := sleep(ctx, 1500*time.Millisecond); err != nil {
-		return result, err
-	}
-	after, err := readPluginMetrics(ctx, e.Host)
-	if err != nil {
-		return result, err
-	}
-	result.Received = after.Received - before.Received
-	result.QueueDropped = after.QueueDropped - before.QueueDropped
-	result.RowsSkipped = after.RowsSkipped - before.RowsSkipped
-	if d := r.BrokerDropped(); d >= 0 && droppedBefore >= 0 {
-		result.BrokerDropped = d - droppedBefore
-	}
-	return result, nil
+	return measureSaturation(ctx, r, e, messages, opts.DrainTimeout)
 }
 
-// MQTTLatency is how late one side's rows reached the host: for each
-// message, the moment the host's Recv returned its packet less the moment
-// it was published (carried in its payload).
-type MQTTLatency struct {
-	Side MQTTSide
-	// Topics ran at once, each at Rate messages a second.
-	Topics int
-	Rate   float64
-	// Published is how many messages were published in the window; All
-	// summarises the rows of those that reached the host.
-	Published int64
-	All       Distribution
-	// FirstQuarter and LastQuarter summarise the rows published in the
-	// window's first and last quarter.
-	FirstQuarter, LastQuarter Distribution
-}
-
-// TotalRate is the messages per second over all topics.
-func (l MQTTLatency) TotalRate() float64 { return l.Rate * float64(l.Topics) }
+// MQTTLatency is a latency run of the MQTT section (see FeedLatency): its
+// series are topics.
+type MQTTLatency = FeedLatency
 
 // Latency publishes rate messages a second to each of topics new topics,
 // each on its own channel of e, spread evenly, and measures each row's
-// latency over window, after warmup.
+// latency over opts.Window, after opts.Warmup.
 func (r *MQTTRig) Latency(ctx context.Context, e MQTTEndpoint, topics int, rate float64, opts MQTTOptions) (MQTTLatency, error) {
 	opts = opts.withDefaults()
-	result := MQTTLatency{Side: e.Side, Topics: topics, Rate: rate}
-	streamCtx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	names := make([]string, topics)
-	rows := make([]atomic.Int64, topics)
-	errs := make([]error, topics)
-	// Samples are kept once the window is set: until then it starts in a
-	// future no message reaches.
-	var mu sync.Mutex
-	var samples []latencySample
-	start := time.Now().Add(24 * time.Hour)
-	end := start
-	for i := range topics {
-		names[i] = r.topic("latency")
-		call, err := e.open(streamCtx, names[i])
-		if err != nil {
-			return result, err
-		}
-		wg.Go(func() {
-			var decoder pluginhost.FrameDecoder
-			for {
-				packet, err := call.Recv()
-				arrival := time.Now()
-				if err == nil {
-					var p pluginhost.Packet
-					if p, err = decoder.Decode(packet.GetData()); err == nil {
-						sent := SentTimes(p.Frame)
-						mu.Lock()
-						for _, t := range sent {
-							if !t.Before(start) && t.Before(end) {
-								samples = append(samples, latencySample{t.Sub(start), arrival.Sub(t)})
-							}
-						}
-						mu.Unlock()
-						rows[i].Add(int64(len(sent)))
-						continue
-					}
-				}
-				if streamCtx.Err() == nil {
-					mu.Lock()
-					errs[i] = fmt.Errorf("%s: %s: %w", e.Side.Title(), names[i], err)
-					mu.Unlock()
-				}
-				return
-			}
-		})
-	}
-	failure := func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		return errors.Join(errs...)
-	}
-	if err := r.syncTopics(ctx, names, func(i int) int64 { return rows[i].Load() }, failure); err != nil {
-		return result, fmt.Errorf("%s: %w", e.Side.Title(), err)
-	}
-	// The probes' rows arrive within a tick or a flush window.
-	if err := sleep(ctx, 3*MQTTReferenceTick); err != nil {
-		return result, err
-	}
-	mu.Lock()
-	start = time.Now().Add(opts.Warmup)
-	end = start.Add(opts.Window)
-	windowStart, windowEnd := start, end
-	mu.Unlock()
-	interval := time.Duration(float64(time.Second) / (rate * float64(topics)))
-	p := r.startPacer(names, interval, windowStart, windowEnd)
-	if err := sleep(ctx, time.Until(windowEnd)); err != nil {
-		_ = p.stop()
-		return result, err
-	}
-	if err := p.stop(); err != nil {
-		return result, err
-	}
-	// The last messages arrive within a tick or a flush window.
-	if err := sleep(ctx, time.Second+MQTTReferenceTick); err != nil {
-		return result, err
-	}
-	if err := failure(); err != nil {
-		return result, err
-	}
-	result.Published = p.inWindow.Load()
-	mu.Lock()
-	kept := samples
-	samples = nil
-	mu.Unlock()
-	l := summarizeLatency(signals.Query{}, topics, opts.Window, kept)
-	result.All, result.FirstQuarter, result.LastQuarter = l.All, l.FirstQuarter, l.LastQuarter
-	return result, nil
+	return measureLatency(ctx, r, e, topics, rate, opts.Warmup, opts.Window)
 }
 
 // MQTTStalled is what a stream whose receiver stopped reading cost one
@@ -435,7 +201,7 @@ func (r *MQTTRig) Stalled(ctx context.Context, side MQTTSide, binary string, mes
 		timeout := time.NewTimer(60 * time.Second)
 		defer timeout.Stop()
 		for {
-			r.publish(topic, -1)
+			_ = r.publish(topic, -1)
 			select {
 			case <-probing:
 				return
@@ -644,7 +410,7 @@ func (r *MQTTRig) Topics(ctx context.Context, side MQTTSide, binary string, topi
 		}
 		return nil
 	}
-	p := r.startPacer(names, time.Second/time.Duration(topics), time.Time{}, time.Time{})
+	p := startPacer(r, names, time.Second/time.Duration(topics), time.Time{}, time.Time{})
 	defer func() { _ = p.stop() }()
 	deadline := time.Now().Add(30*time.Second + time.Duration(topics)*10*time.Millisecond)
 	for {

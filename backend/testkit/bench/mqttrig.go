@@ -12,25 +12,24 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
-	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
-// MQTTSide is one of the two stream handlers the MQTT section compares.
-type MQTTSide string
+// MQTTSide is a side of the MQTT section (see FeedSide).
+type MQTTSide = FeedSide
 
-// The sides.
+// The sides of the MQTT section.
 const (
 	// MQTTPulse is the real plugin with an MQTT data source.
-	MQTTPulse MQTTSide = "pulse"
+	MQTTPulse = FeedPulse
 	// MQTTReferenceSide is the MQTT reference (MQTTReference) in the
 	// reference plugin.
-	MQTTReferenceSide MQTTSide = "reference"
+	MQTTReferenceSide = FeedReferenceSide
 	// MQTTFloor is the MQTT client floor (MQTTReference.RunFloor) in the
 	// reference plugin: receiving messages and nothing more.
-	MQTTFloor MQTTSide = "floor"
+	MQTTFloor = FeedFloor
 )
 
 // MQTTSides lists the sides the targets compare, in the order the report
@@ -40,17 +39,6 @@ var MQTTSides = []MQTTSide{MQTTPulse, MQTTReferenceSide}
 // MQTTSaturationSides are the sides of the saturation rounds: the floor
 // shows what receiving alone costs.
 var MQTTSaturationSides = []MQTTSide{MQTTPulse, MQTTReferenceSide, MQTTFloor}
-
-// Title is the side's name in the report.
-func (s MQTTSide) Title() string {
-	switch s {
-	case MQTTReferenceSide:
-		return "reference"
-	case MQTTFloor:
-		return "MQTT client alone"
-	}
-	return "Pulse"
-}
 
 // brokerDroppedTopic is where mosquitto publishes, once a second (the
 // brokers mqtttest starts set sys_interval 1), how many messages it
@@ -71,6 +59,9 @@ type MQTTRig struct {
 	// dropped is the broker's count of dropped messages, -1 until known.
 	dropped atomic.Int64
 	topics  atomic.Int64
+	// last is the publisher's latest token, which flush waits for.
+	lastMu sync.Mutex
+	last   paho.Token
 }
 
 // StartMQTTRig starts a mosquitto and connects the publisher and the
@@ -145,10 +136,29 @@ func (r *MQTTRig) topic(part string) string {
 	return fmt.Sprintf("pulse-bench/%s/%d", part, r.topics.Add(1))
 }
 
+// series is topic, for measureSaturation and measureLatency.
+func (r *MQTTRig) series(part string) string { return r.topic(part) }
+
 // publish sends one benchmark message at QoS 0 without waiting for it to
-// be written.
-func (r *MQTTRig) publish(topic string, v int64) paho.Token {
-	return r.pub.Publish(topic, 0, false, MQTTPayload(time.Now(), v))
+// be written (flush waits for it).
+func (r *MQTTRig) publish(topic string, v int64) error {
+	tok := r.pub.Publish(topic, 0, false, MQTTPayload(time.Now(), v))
+	r.lastMu.Lock()
+	r.last = tok
+	r.lastMu.Unlock()
+	return nil
+}
+
+// flush waits until the message published last, and with it those
+// before, was written.
+func (r *MQTTRig) flush() error {
+	r.lastMu.Lock()
+	tok := r.last
+	r.lastMu.Unlock()
+	if tok == nil {
+		return nil
+	}
+	return waitToken(tok, "publishing")
 }
 
 // burst publishes n messages to topic at QoS 0 as fast as the broker
@@ -178,135 +188,23 @@ func (r *MQTTRig) burst(ctx context.Context, topic string, n int) (time.Duration
 	return time.Since(start), nil
 }
 
-// pacer publishes to topics in turn at a fixed rate until stopped,
-// counting the messages published and those published within a window.
-type pacer struct {
-	published  atomic.Int64
-	inWindow   atomic.Int64
-	start, end time.Time
-	stopping   chan struct{}
-	done       chan struct{}
-	err        error
-}
+// MQTTEndpoint is an endpoint of the MQTT section: a plugin process and
+// the data source its requests name, with the side's channel paths.
+type MQTTEndpoint = FeedEndpoint
 
-// startPacer publishes one message every interval, to topics[0],
-// topics[1], … in turn, from now until stop; messages published at or
-// after windowStart and before windowEnd are counted in inWindow (zero
-// times count none).
-func (r *MQTTRig) startPacer(topics []string, interval time.Duration, windowStart, windowEnd time.Time) *pacer {
-	p := &pacer{start: windowStart, end: windowEnd, stopping: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		timer := time.NewTimer(time.Hour)
-		defer timer.Stop()
-		begin := time.Now()
-		for i := int64(0); ; i++ {
-			if wait := time.Until(begin.Add(time.Duration(i) * interval)); wait > 0 {
-				timer.Reset(wait)
-				select {
-				case <-p.stopping:
-					return
-				case <-timer.C:
-				}
-			} else {
-				select {
-				case <-p.stopping:
-					return
-				default:
-				}
-			}
-			now := time.Now()
-			tok := r.publish(topics[i%int64(len(topics))], i)
-			if i%1024 == 1023 {
-				if err := waitToken(tok, "publishing"); err != nil {
-					p.err = err
-					return
-				}
-			}
-			p.published.Add(1)
-			if !now.Before(p.start) && now.Before(p.end) {
-				p.inWindow.Add(1)
-			}
-		}
-	}()
-	return p
-}
-
-// stop ends the publishing and returns its error, if any.
-func (p *pacer) stop() error {
-	select {
-	case <-p.stopping:
-	default:
-		close(p.stopping)
-	}
-	<-p.done
-	return p.err
-}
-
-// MQTTEndpoint is where one side's streams run: a plugin process and the
-// data source its requests name.
-type MQTTEndpoint struct {
-	Side MQTTSide
-	Host *pluginhost.Host
-	Inst pluginhost.Instance
-}
-
-// Endpoint is side's endpoint in host, on the rig's broker.
+// Endpoint is side's endpoint in host, on the rig's broker. Its paths are
+// PulseMQTTPath, MQTTReferencePath or MQTTFloorPath.
 func (r *MQTTRig) Endpoint(side MQTTSide, host *pluginhost.Host) MQTTEndpoint {
-	inst := MQTTPulseInstance(r.URL)
-	if side != MQTTPulse {
-		inst = MQTTReferenceInstance(r.URL)
-	}
-	return MQTTEndpoint{Side: side, Host: host, Inst: inst}
-}
-
-// Path is the channel path of topic on this side.
-func (e MQTTEndpoint) Path(topic string) string {
-	switch e.Side {
+	e := MQTTEndpoint{Side: side, Host: host, Inst: MQTTPulseInstance(r.URL)}
+	switch side {
 	case MQTTReferenceSide:
-		return MQTTReferencePath(topic)
+		e.Inst, e.path = MQTTReferenceInstance(r.URL), MQTTReferencePath
 	case MQTTFloor:
-		return MQTTFloorPath(topic)
+		e.Inst, e.path = MQTTReferenceInstance(r.URL), MQTTFloorPath
+	default:
+		e.path = func(topic string) string { return PulseMQTTPath(topic, MQTTFlushMs) }
 	}
-	return PulseMQTTPath(topic, MQTTFlushMs)
-}
-
-// rowCounter counts the rows of one stream's packets: CountRows, or for
-// the floor the messages its frames count.
-func (e MQTTEndpoint) rowCounter() func([]byte) (int, error) {
-	if e.Side != MQTTFloor {
-		return CountRows
-	}
-	var decoder pluginhost.FrameDecoder
-	return func(packet []byte) (int, error) {
-		p, err := decoder.Decode(packet)
-		if err != nil {
-			return 0, err
-		}
-		return int(FloorMessages(p.Frame)), nil
-	}
-}
-
-// open admits a viewer of topic's channel and starts its stream, as
-// Grafana does: SubscribeStream, then RunStream.
-func (e MQTTEndpoint) open(ctx context.Context, topic string) (pluginv2.Stream_RunStreamClient, error) {
-	return e.openPath(ctx, e.Path(topic))
-}
-
-// openPath is open for a channel path.
-func (e MQTTEndpoint) openPath(ctx context.Context, path string) (pluginv2.Stream_RunStreamClient, error) {
-	resp, err := e.Host.Stream.SubscribeStream(ctx, e.Inst.SubscribeStreamRequest(path))
-	if err != nil {
-		return nil, fmt.Errorf("%s: SubscribeStream %s: %w", e.Side.Title(), path, err)
-	}
-	if resp.GetStatus() != pluginv2.SubscribeStreamResponse_OK {
-		return nil, fmt.Errorf("%s: SubscribeStream %s: %s", e.Side.Title(), path, resp.GetStatus())
-	}
-	call, err := e.Host.Stream.RunStream(ctx, e.Inst.RunStreamRequest(path))
-	if err != nil {
-		return nil, fmt.Errorf("%s: RunStream %s: %w", e.Side.Title(), path, err)
-	}
-	return call, nil
+	return e
 }
 
 // CheckPulsePath asks the Pulse plugin behind e for a streaming query on a
@@ -338,100 +236,6 @@ func (r *MQTTRig) CheckPulsePath(ctx context.Context, e MQTTEndpoint) error {
 		return fmt.Errorf("the plugin names the channel %q, the benchmark %q: PulseMQTTPath no longer writes Pulse's channel paths", got, want)
 	}
 	return nil
-}
-
-// streamCounter reads a stream, counting its rows (without decoding them,
-// but for the floor's), until the stream ends.
-type streamCounter struct {
-	rows, packets, bytes atomic.Int64
-	// lastRow is when the latest packet with rows arrived, in Unix ns.
-	lastRow atomic.Int64
-	mu      sync.Mutex
-	err     error
-	done    chan struct{}
-}
-
-// countStream starts reading call, counting rows with count.
-func countStream(call pluginv2.Stream_RunStreamClient, count func([]byte) (int, error)) *streamCounter {
-	c := &streamCounter{done: make(chan struct{})}
-	go func() {
-		defer close(c.done)
-		for {
-			packet, err := call.Recv()
-			if err != nil {
-				c.fail(err)
-				return
-			}
-			rows, err := count(packet.GetData())
-			if err != nil {
-				c.fail(err)
-				return
-			}
-			c.packets.Add(1)
-			c.bytes.Add(int64(len(packet.GetData())))
-			if rows > 0 {
-				c.rows.Add(int64(rows))
-				c.lastRow.Store(time.Now().UnixNano())
-			}
-		}
-	}()
-	return c
-}
-
-func (c *streamCounter) fail(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.err = err
-}
-
-// failure is the error that ended the stream before it was stopped, or nil.
-func (c *streamCounter) failure() error {
-	select {
-	case <-c.done:
-	default:
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
-
-// last is when the latest rows arrived; zero before any.
-func (c *streamCounter) last() time.Time {
-	ns := c.lastRow.Load()
-	if ns == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, ns)
-}
-
-// syncTopics publishes a probe message to each topic that has no row at
-// the host yet, every 100 ms, until every topic has one: then each side
-// has subscribed at the broker and its stream delivers. rows reports the
-// rows topic i has delivered so far.
-func (r *MQTTRig) syncTopics(ctx context.Context, topics []string, rows func(i int) int64, failure func() error) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		waiting := 0
-		for i, t := range topics {
-			if rows(i) == 0 {
-				waiting++
-				r.publish(t, -1)
-			}
-		}
-		if waiting == 0 {
-			return nil
-		}
-		if err := failure(); err != nil {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d of %d topics delivered no row within 60 s of probe messages", waiting, len(topics))
-		}
-		if err := sleep(ctx, 100*time.Millisecond); err != nil {
-			return err
-		}
-	}
 }
 
 // pluginMetrics are the Pulse feed's counters at one moment, from the
