@@ -14,8 +14,10 @@ import (
 	"github.com/pulse-datasource/pulse/backend/plugin/instance"
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/httpstream"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
 )
 
 // pluginID is the id in src/plugin.json.
@@ -44,6 +46,8 @@ func sources() *source.Registry {
 	r := source.NewRegistry(signals.Name)
 	r.Register(signals.Name, signals.New)
 	r.Register(mqtt.Name, mqtt.NewSource)
+	r.Register(httpstream.Name, httpstream.NewSource)
+	r.Register(websocket.Name, websocket.NewSource)
 	return r
 }
 
