@@ -1,0 +1,79 @@
+package nats
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+)
+
+// Name is the NATS source's name in jsonData.source.
+const Name = "nats"
+
+// NewSource is the source.Factory of NATS data sources: it reads the
+// connection settings (ParseSettings) and the shared feed settings
+// (feed.ParseSettings), starts the data source's one Client, which
+// connects in the background, and serves queries and channels from it
+// through a feed.Feed. Queries name a NATS subject in "subject", with
+// wildcards "*" and ">"; every concrete subject is a series labelled
+// subject=<subject>. A query of a subject that a JetStream stream keeps
+// reads the stream from the query's start, then live.
+func NewSource(s source.Settings) (source.Source, error) { return Factory(Options{})(s) }
+
+// Factory is NewSource with the Client options o (timeouts, queues); a
+// nil o.Logger logs through the SDK's default logger.
+func Factory(o Options) source.Factory {
+	return func(s source.Settings) (source.Source, error) { return open(s, o) }
+}
+
+// open makes the Source of a data source.
+func open(s source.Settings, o Options) (source.Source, error) {
+	settings, err := ParseSettings(s.JSONData, s.Secure)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := feed.ParseSettings(s.JSONData)
+	if err != nil {
+		return nil, err
+	}
+	if o.Logger == nil {
+		o.Logger = log.DefaultLogger.With("source", Name)
+	}
+	client, err := New(settings, o)
+	if err != nil {
+		return nil, err
+	}
+	return feed.New(s, upstream{client}, feed.Options{
+		Name:     Name,
+		Target:   "subject",
+		Label:    "subject",
+		Check:    settings.CheckSubject,
+		Wildcard: Wildcard,
+		Describe: client.Describe,
+		Settings: shared,
+		Metrics:  s.Metrics,
+		Slots:    s.Slots,
+		Logger:   o.Logger,
+	}), nil
+}
+
+// upstream is a Client as a feed.Upstream.
+type upstream struct{ c *Client }
+
+func (u upstream) Subscribe(sub feed.Subscription, handler func(feed.Message)) (feed.Subscribed, error) {
+	s, err := u.c.Subscribe(sub.Target, sub.Since, sub.MaxReplay, func(m Message) {
+		handler(feed.Message{Series: m.Subject, Payload: m.Payload, Arrival: m.Arrival})
+	})
+	return feed.Subscribed{Unsubscribe: s.Unsubscribe, Replayed: s.Replayed}, err
+}
+
+func (u upstream) Health(ctx context.Context) error { return u.c.Health(ctx) }
+
+func (u upstream) Stats() feed.UpstreamStats {
+	st := u.c.Stats()
+	return feed.UpstreamStats{Connected: st.Connected, Reconnects: st.Reconnects, Dropped: st.Dropped}
+}
+
+func (u upstream) Close() { u.c.Close() }
