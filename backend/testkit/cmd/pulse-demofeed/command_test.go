@@ -40,7 +40,7 @@ var _ = Describe("the command", func() {
 			b := startBroker()
 			sub := subscribe(b.URL("plain"), "home/#")
 			cmd := exec.Command(builtCommand(), "-rooms", "kitchen=10,garage=0.2")
-			cmd.Env = append(cmd.Environ(), "PULSE_DEMO_URI="+b.URL("plain"), "PULSE_DEMO_ROOMS=ignored=1")
+			cmd.Env = append(cmd.Environ(), "PULSE_DEMO_URI="+b.URL("plain"), "PULSE_DEMO_ROOMS=ignored=1", "PULSE_DEMO_HTTP=127.0.0.1:0")
 			session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(session.Kill)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -20,13 +21,26 @@ import (
 
 // config is what the flags and the environment say.
 type config struct {
-	uri            string
+	uri            string // the MQTT broker; "" publishes to none
 	root           string
 	rooms          []room
 	seed           uint64
 	malformedEvery int
 	clientID       string
 	report         time.Duration
+
+	natsURL        string // the NATS server; "" publishes to none
+	stream         string // the JetStream stream; "" stores nothing
+	streamMaxAge   time.Duration
+	streamMaxBytes int64
+
+	httpAddr    string // the HTTP listener's address; "" serves nothing
+	replay      int    // readings per room kept for SSE clients that resume
+	statusEvery time.Duration
+
+	// probe asks for the HTTP listener's /healthz instead of running the
+	// feed: the compose file's healthcheck, in an image without curl.
+	probe bool
 	// from names where each setting came from, by flag name: "-uri" for the
 	// command line, "PULSE_DEMO_URI" for the environment; absent for a
 	// default. Errors name what the user actually set.
@@ -56,6 +70,13 @@ var envVars = []cli.Env{
 	{Flag: "malformed-every", Var: "PULSE_DEMO_MALFORMED_EVERY"},
 	{Flag: "client-id", Var: "PULSE_DEMO_CLIENT_ID"},
 	{Flag: "report", Var: "PULSE_DEMO_REPORT"},
+	{Flag: "nats", Var: "PULSE_DEMO_NATS"},
+	{Flag: "stream", Var: "PULSE_DEMO_STREAM"},
+	{Flag: "stream-max-age", Var: "PULSE_DEMO_STREAM_MAX_AGE"},
+	{Flag: "stream-max-bytes", Var: "PULSE_DEMO_STREAM_MAX_BYTES"},
+	{Flag: "http", Var: "PULSE_DEMO_HTTP"},
+	{Flag: "replay", Var: "PULSE_DEMO_REPLAY"},
+	{Flag: "status-every", Var: "PULSE_DEMO_STATUS_EVERY"},
 }
 
 // Defaults and bounds.
@@ -70,10 +91,22 @@ const (
 	minRate, maxRate      = 0.01, 100.0 // Hz
 	maxRooms              = 64
 	maxNameBytes          = 64
+
+	defaultStream         = "HOME"
+	defaultStreamMaxAge   = 24 * time.Hour
+	defaultStreamMaxBytes = 64 << 20
+	minStreamMaxBytes     = 1 << 20
+	defaultHTTP           = ":8090"
+	defaultReplay         = 1000
+	maxReplay             = 100_000
+	defaultStatusEvery    = 15 * time.Second
 )
 
 // schemes are the broker addresses paho.mqtt.golang dials.
 var schemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss"}
+
+// natsSchemes are the NATS server addresses the feed dials.
+var natsSchemes = []string{"nats", "tls"}
 
 // usageError is an error in what the user gave: pulse-demofeed exits with
 // status 2.
@@ -106,6 +139,14 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.IntVar(&cfg.malformedEvery, "malformed-every", defaultMalformedEvery, "publish one payload that is not JSON after every `n` good ones, on the climate topic of the room that published the n-th; 0 never does")
 	fs.StringVar(&cfg.clientID, "client-id", "", "the MQTT client `ID` (default: pulse-demofeed- and 8 random hexadecimal digits)")
 	fs.DurationVar(&cfg.report, "report", defaultReport, "how often to log how many messages went out, a `duration`; 0 logs only at the end")
+	fs.StringVar(&cfg.natsURL, "nats", "", "the NATS server's `address`, nats://host:4222 (also tls://): publish on <root>.<room>.climate there too; empty publishes to no NATS server")
+	fs.StringVar(&cfg.stream, "stream", defaultStream, "the JetStream `stream` that keeps what goes out on <root>.>, created when the server has none of that name; empty creates none")
+	fs.DurationVar(&cfg.streamMaxAge, "stream-max-age", defaultStreamMaxAge, "how long a stream the feed creates keeps a message, a `duration`")
+	fs.Int64Var(&cfg.streamMaxBytes, "stream-max-bytes", defaultStreamMaxBytes, "how many `bytes` a stream the feed creates keeps at most, the oldest going first")
+	fs.StringVar(&cfg.httpAddr, "http", defaultHTTP, "the `address` to serve the readings on over HTTP: Server-Sent Events, NDJSON and WebSocket; empty serves nothing")
+	fs.IntVar(&cfg.replay, "replay", defaultReplay, "how many `readings` per room the HTTP listener keeps for an SSE client that comes back with Last-Event-ID")
+	fs.DurationVar(&cfg.statusEvery, "status-every", defaultStatusEvery, "how often an SSE stream carries the room's status event, a `duration`")
+	fs.BoolVar(&cfg.probe, "probe", false, "ask the -http listener's /healthz and exit 0 when it answers 200, 1 otherwise, instead of publishing")
 	from, err := cli.Parse(fs, "pulse-demofeed", args, envVars, getenv)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -116,8 +157,10 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	}
 	cfg.from = from
 
-	if err := checkURI(cfg.uri); err != nil {
-		return config{}, badInput("%s %q: %v", cfg.name("uri"), cfg.uri, err)
+	if cfg.uri != "" {
+		if err := checkURI(cfg.uri); err != nil {
+			return config{}, badInput("%s %q: %v", cfg.name("uri"), cfg.uri, err)
+		}
 	}
 	if err := checkRoot(cfg.root); err != nil {
 		return config{}, badInput("%s %q: %v", cfg.name("root"), cfg.root, err)
@@ -133,6 +176,9 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	}
 	if cfg.report < 0 {
 		return config{}, badInput("%s must not be negative, got %s", cfg.name("report"), cfg.report)
+	}
+	if err := cfg.checkSinks(); err != nil {
+		return config{}, err
 	}
 	if cfg.clientID == "" {
 		var id [4]byte
@@ -164,6 +210,116 @@ func checkURI(uri string) error {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return fmt.Errorf("port %q is not a number from 1 to 65535", p)
 		}
+	}
+	return nil
+}
+
+// checkSinks checks the NATS and HTTP settings, and that the feed has
+// somewhere to send its readings.
+func (c config) checkSinks() error {
+	if c.uri == "" && c.natsURL == "" && c.httpAddr == "" {
+		return badInput("%s, %s and %s are all empty: the feed would publish nowhere", c.name("uri"), c.name("nats"), c.name("http"))
+	}
+	if c.natsURL != "" {
+		if err := checkNATSURL(c.natsURL); err != nil {
+			return badInput("%s %q: %v", c.name("nats"), c.natsURL, err)
+		}
+		for _, token := range strings.Split(c.root, "/") {
+			if err := checkSubjectToken(token); err != nil {
+				return badInput("%s %q: as a NATS subject, %v", c.name("root"), c.root, err)
+			}
+		}
+		for _, r := range c.rooms {
+			if err := checkSubjectToken(r.name); err != nil {
+				return badInput("%s: room %q: as a NATS subject, %v", c.name("rooms"), r.name, err)
+			}
+		}
+		if c.stream != "" {
+			if err := checkStreamName(c.stream); err != nil {
+				return badInput("%s %q: %v", c.name("stream"), c.stream, err)
+			}
+		}
+		if c.streamMaxAge <= 0 {
+			return badInput("%s must be positive, got %s", c.name("stream-max-age"), c.streamMaxAge)
+		}
+		if c.streamMaxBytes < minStreamMaxBytes {
+			return badInput("%s must be at least %d (1 MiB), got %d", c.name("stream-max-bytes"), minStreamMaxBytes, c.streamMaxBytes)
+		}
+	}
+	if c.httpAddr != "" {
+		if err := checkListenAddr(c.httpAddr); err != nil {
+			return badInput("%s %q: %v", c.name("http"), c.httpAddr, err)
+		}
+	}
+	if c.replay < 1 || c.replay > maxReplay {
+		return badInput("%s must be from 1 to %d, got %d", c.name("replay"), maxReplay, c.replay)
+	}
+	if c.statusEvery <= 0 {
+		return badInput("%s must be positive, got %s", c.name("status-every"), c.statusEvery)
+	}
+	if c.probe && c.httpAddr == "" {
+		return badInput("-probe asks the HTTP listener, and %s is empty", c.name("http"))
+	}
+	return nil
+}
+
+// checkNATSURL says why u is not a NATS server address the feed can dial
+// without credentials.
+func checkNATSURL(u string) error {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return errors.New("not a URL; write it like nats://127.0.0.1:4222")
+	}
+	if !slices.Contains(natsSchemes, parsed.Scheme) {
+		return fmt.Errorf("the scheme must be one of %s://", strings.Join(natsSchemes, "://, "))
+	}
+	if parsed.Hostname() == "" {
+		return errors.New("no host; write it like nats://127.0.0.1:4222")
+	}
+	if parsed.User != nil {
+		return errors.New("user names, passwords and tokens are not supported: the demo feed connects anonymously")
+	}
+	if p := parsed.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port %q is not a number from 1 to 65535", p)
+		}
+	}
+	if (parsed.Path != "" && parsed.Path != "/") || parsed.RawQuery != "" || parsed.Fragment != "" {
+		return errors.New("a NATS address has no path, query or fragment")
+	}
+	return nil
+}
+
+// checkSubjectToken says why s cannot be one token of a NATS subject.
+func checkSubjectToken(s string) error {
+	switch {
+	case s == "":
+		return errors.New("a token is empty")
+	case strings.ContainsAny(s, ".*> \t\r\n\x00"):
+		return fmt.Errorf("%q has a dot, a wildcard (*, >) or white space", s)
+	}
+	return nil
+}
+
+// checkStreamName says why s cannot name a JetStream stream.
+func checkStreamName(s string) error {
+	switch {
+	case len(s) > 255 || !utf8.ValidString(s):
+		return errors.New("a stream name is UTF-8 of at most 255 bytes")
+	case strings.ContainsAny(s, ".*>/\\ \t\r\n\x00"):
+		return errors.New("a stream name has no dot, wildcard (*, >), slash or white space")
+	}
+	return nil
+}
+
+// checkListenAddr says why addr is not an address to listen on.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("not host:port; write it like :8090 or 127.0.0.1:8090")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
 	return nil
 }
@@ -230,11 +386,21 @@ func printUsage(fs *flag.FlagSet, w io.Writer) {
 	defer fs.SetOutput(io.Discard)
 	fmt.Fprint(w, `Usage: pulse-demofeed [flags]
 
-pulse-demofeed publishes made-up sensor readings to an MQTT broker, for Pulse's
-demo dashboard: each room's climate as JSON on <root>/<room>/climate at the
-room's rate, a retained status on <root>/<room>/status, and now and then a
-payload that is not JSON. It waits for a broker that is not up yet and
-reconnects after a loss. Ctrl-C or SIGTERM stops it.
+pulse-demofeed makes up sensor readings for Pulse's demo dashboards: each
+room's climate as JSON at the room's rate, now and then a payload that is not
+JSON, and each room's status. The same readings go to every sink set:
+
+  MQTT (-uri)   <root>/<room>/climate, a retained <root>/<room>/status
+  NATS (-nats)  <root>.<room>.climate and .status, kept by the JetStream
+                stream -stream (subjects <root>.>), created when absent
+  HTTP (-http)  GET /sse/<root>/<room>     Server-Sent Events (climate, status),
+                                          resumable with Last-Event-ID
+                GET /ndjson/<root>/<room>  one JSON line per reading
+                GET /ws/<root>/<room>      WebSocket, one text message per reading
+                GET /healthz
+
+An empty address turns its sink off. It waits for brokers that are not up yet
+and reconnects after a loss. Ctrl-C or SIGTERM stops it.
 
 Flags:
 `)

@@ -29,6 +29,42 @@ var _ = Describe("the flags and the environment", func() {
 		Expect(cfg.malformedEvery).To(Equal(200))
 		Expect(cfg.report).To(Equal(time.Minute))
 		Expect(cfg.clientID).To(MatchRegexp(`^pulse-demofeed-[0-9a-f]{8}$`))
+		Expect(cfg.natsURL).To(BeEmpty(), "no NATS server unless asked")
+		Expect(cfg.stream).To(Equal("HOME"))
+		Expect(cfg.streamMaxAge).To(Equal(24 * time.Hour))
+		Expect(cfg.streamMaxBytes).To(Equal(int64(64 << 20)))
+		Expect(cfg.httpAddr).To(Equal(":8090"))
+		Expect(cfg.replay).To(Equal(1000))
+		Expect(cfg.statusEvery).To(Equal(15 * time.Second))
+		Expect(cfg.probe).To(BeFalse())
+	})
+
+	It("read the NATS and HTTP settings from the environment, and turn MQTT off with an empty -uri", func() {
+		cfg, err := parseConfig([]string{"-uri", "", "-http", "127.0.0.1:0"}, env{
+			"PULSE_DEMO_NATS":             "nats://nats:4222",
+			"PULSE_DEMO_STREAM":           "LAB",
+			"PULSE_DEMO_STREAM_MAX_AGE":   "1h",
+			"PULSE_DEMO_STREAM_MAX_BYTES": "2097152",
+			"PULSE_DEMO_HTTP":             ":9000",
+			"PULSE_DEMO_REPLAY":           "50",
+			"PULSE_DEMO_STATUS_EVERY":     "2s",
+		}.get, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cfg.uri).To(BeEmpty())
+		Expect(cfg.natsURL).To(Equal("nats://nats:4222"))
+		Expect(cfg.stream).To(Equal("LAB"))
+		Expect(cfg.streamMaxAge).To(Equal(time.Hour))
+		Expect(cfg.streamMaxBytes).To(Equal(int64(2 << 20)))
+		Expect(cfg.httpAddr).To(Equal("127.0.0.1:0"))
+		Expect(cfg.replay).To(Equal(50))
+		Expect(cfg.statusEvery).To(Equal(2 * time.Second))
+	})
+
+	It("give the probe the listener's loopback address", func() {
+		Expect(probeURL(":8090")).To(Equal("http://127.0.0.1:8090/healthz"))
+		Expect(probeURL("0.0.0.0:1")).To(Equal("http://127.0.0.1:1/healthz"))
+		Expect(probeURL("[::]:2")).To(Equal("http://127.0.0.1:2/healthz"))
+		Expect(probeURL("[::1]:3")).To(Equal("http://[::1]:3/healthz"))
 	})
 
 	It("are read from the environment, and a flag on the command line wins over its variable", func() {
@@ -79,6 +115,21 @@ var _ = Describe("the flags and the environment", func() {
 		Entry("a seed that is not a whole number", nil, env{"PULSE_DEMO_SEED": "-1"}, `PULSE_DEMO_SEED "-1": want a whole number`),
 		Entry("a negative cadence", []string{"-malformed-every", "-5"}, env{}, "-malformed-every must not be negative"),
 		Entry("a report interval that is not a duration", nil, env{"PULSE_DEMO_REPORT": "often"}, "PULSE_DEMO_REPORT=often"),
+		Entry("every sink off", []string{"-uri", "", "-http", ""}, env{}, "-uri, -nats and -http are all empty: the feed would publish nowhere"),
+		Entry("a NATS address of another scheme", []string{"-nats", "http://nats:4222"}, env{}, `-nats "http://nats:4222": the scheme must be one of nats://, tls://`),
+		Entry("a NATS address with a token", nil, env{"PULSE_DEMO_NATS": "nats://secret@nats:4222"}, `PULSE_DEMO_NATS "nats://secret@nats:4222": user names, passwords and tokens are not supported`),
+		Entry("a NATS address without a host", []string{"-nats", "nats://:4222"}, env{}, "no host"),
+		Entry("a NATS address with a path", []string{"-nats", "nats://nats:4222/x"}, env{}, "no path"),
+		Entry("a room that is no NATS subject token", []string{"-nats", "nats://n", "-rooms", "a.b=1"}, env{}, `room "a.b": as a NATS subject, "a.b" has a dot`),
+		Entry("a root with a NATS wildcard", []string{"-nats", "nats://n", "-root", "home/>"}, env{}, `-root "home/>": as a NATS subject`),
+		Entry("a stream name with a dot", []string{"-nats", "nats://n", "-stream", "a.b"}, env{}, `-stream "a.b": a stream name has no dot`),
+		Entry("a stream kept for no time", []string{"-nats", "nats://n", "-stream-max-age", "0s"}, env{}, "-stream-max-age must be positive"),
+		Entry("a stream of a few bytes", []string{"-nats", "nats://n", "-stream-max-bytes", "100"}, env{}, "-stream-max-bytes must be at least 1048576"),
+		Entry("an HTTP address without a port", []string{"-http", "localhost"}, env{}, `-http "localhost": not host:port`),
+		Entry("an HTTP port out of range", nil, env{"PULSE_DEMO_HTTP": ":80000"}, `PULSE_DEMO_HTTP ":80000": port "80000"`),
+		Entry("no readings to replay", []string{"-replay", "0"}, env{}, "-replay must be from 1 to 100000"),
+		Entry("status events never", []string{"-status-every", "0s"}, env{}, "-status-every must be positive"),
+		Entry("a probe without a listener", []string{"-probe", "-http", ""}, env{}, "-probe asks the HTTP listener, and -http is empty"),
 	)
 
 	It("print the usage with every variable on -h, and exit 0", func() {

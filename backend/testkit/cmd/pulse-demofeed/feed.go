@@ -5,99 +5,122 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	mqtt "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Timing of the broker connection.
-const (
-	connectTimeout = 5 * time.Second
-	// retryMax bounds the wait between two attempts to reach a broker that
-	// is not up yet, and between two reconnects: the feed starts within
-	// two seconds of the broker.
-	retryMax   = 2 * time.Second
-	retryFirst = 250 * time.Millisecond
-	// retryLogEvery is how often a broker that stays out of reach is
-	// logged again with the same error.
-	retryLogEvery = 10 * time.Second
-	// stopTimeout bounds the wait for the broker to take the offline
-	// statuses when the feed stops.
-	stopTimeout = 2 * time.Second
-)
-
-// feed publishes the rooms' readings through one MQTT connection.
-type feed struct {
-	cfg    config
-	log    *log.Logger
-	client mqtt.Client
-
-	published []atomic.Uint64 // good climate messages, by room
-	total     atomic.Uint64   // good climate messages in all, for the malformed cadence
-	malformed atomic.Uint64
-	dropped   atomic.Uint64 // readings taken while the connection was down
-
-	// connected is closed on the first connection: the rooms take their
-	// first readings then, so that a feed started before its broker begins
-	// with seq 1 rather than with readings nobody could receive.
-	connected     chan struct{}
-	connectedOnce sync.Once
+// sink is one place the readings go: the MQTT broker, the NATS server, the
+// HTTP listener. The feed calls climate and malformed from each room's
+// goroutine, concurrently for different rooms; they must not block for
+// long.
+type sink interface {
+	// describe is the sink's first log line: where it sends what.
+	describe() string
+	// start connects or listens, with goroutines of its own in wg that end
+	// with ctx. An error means the sink cannot work at all (an address
+	// taken); a broker that is not up yet is no error.
+	start(ctx context.Context, wg *sync.WaitGroup) error
+	// ready is closed once the sink can take its first reading.
+	ready() <-chan struct{}
+	// climate hands over reading seq of room i (the index in the
+	// config's rooms), as its climate JSON.
+	climate(i int, seq uint64, payload []byte)
+	// malformed hands over a payload that is not JSON, which follows
+	// room i's last reading.
+	malformed(i int, payload []byte)
+	// dropped is how many readings the sink could not pass on because
+	// its connection was down.
+	dropped() uint64
+	// state is a word or two on the sink's connection, for /healthz.
+	state() string
+	// stop says goodbye where it can (the offline statuses) and closes
+	// the sink, once the rooms stopped and ctx ended.
+	stop()
 }
 
-// run publishes until ctx ends, then marks every room offline and
-// disconnects. It returns nil when it stopped because ctx ended.
+// feed takes the rooms' readings, one sensor per room, and hands each to
+// every sink: all sinks carry the same readings.
+type feed struct {
+	cfg   config
+	log   *log.Logger
+	sinks []sink
+	http  *httpSink // also in sinks; nil when -http is empty
+
+	taken     []atomic.Uint64 // readings, by room
+	total     atomic.Uint64   // readings in all, for the malformed cadence
+	malformed atomic.Uint64
+}
+
+// run sends readings to every sink set until ctx ends, then stops them.
+// The rooms take their first readings once every sink is ready, so that
+// a feed started before its brokers begins with seq 1 everywhere rather
+// than with readings nobody could receive. It returns nil when it stopped
+// because ctx ended, and an error when a sink could not start.
 func run(ctx context.Context, cfg config, logOut io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	f := &feed{
-		cfg:       cfg,
-		log:       log.New(logOut, "pulse-demofeed: ", log.LstdFlags|log.Lmsgprefix),
-		published: make([]atomic.Uint64, len(cfg.rooms)),
-		connected: make(chan struct{}),
+		cfg:   cfg,
+		log:   log.New(logOut, "pulse-demofeed: ", log.LstdFlags|log.Lmsgprefix),
+		taken: make([]atomic.Uint64, len(cfg.rooms)),
 	}
-	f.client = mqtt.NewClient(mqtt.NewClientOptions().
-		AddBroker(cfg.uri).
-		SetClientID(cfg.clientID).
-		SetProtocolVersion(4). // MQTT 3.1.1, which every broker speaks
-		SetCleanSession(true).
-		SetConnectRetry(false). // connect retries with a log line of its own
-		SetAutoReconnect(true).
-		SetMaxReconnectInterval(retryMax).
-		SetConnectTimeout(connectTimeout).
-		SetKeepAlive(30 * time.Second).
-		SetPingTimeout(10 * time.Second).
-		SetWriteTimeout(5 * time.Second).
-		SetOnConnectHandler(f.onConnect).
-		SetConnectionLostHandler(f.onLost))
+	// The listener first: an address taken fails before any broker sees
+	// the feed.
+	if cfg.httpAddr != "" {
+		f.http = newHTTPSink(cfg, f.log, f.states)
+		f.sinks = append(f.sinks, f.http)
+	}
+	if cfg.uri != "" {
+		f.sinks = append(f.sinks, newMQTTSink(cfg, f.log))
+	}
+	if cfg.natsURL != "" {
+		f.sinks = append(f.sinks, newNATSSink(cfg, f.log))
+	}
 
 	f.log.Print(f.describe())
-	var wg sync.WaitGroup
-	wg.Go(func() { f.connect(ctx) })
+	var sinks sync.WaitGroup
+	for n, s := range f.sinks {
+		if err := s.start(ctx, &sinks); err != nil {
+			cancel()
+			for _, started := range f.sinks[:n] {
+				started.stop()
+			}
+			sinks.Wait()
+			return err
+		}
+		f.log.Print(s.describe())
+	}
+
+	var rooms sync.WaitGroup
 	for i, r := range cfg.rooms {
-		wg.Go(func() { f.publishRoom(ctx, i, r) })
+		rooms.Go(func() { f.runRoom(ctx, i, r) })
 	}
 	if cfg.report > 0 {
-		wg.Go(func() { f.reportEvery(ctx, cfg.report) })
+		rooms.Go(func() { f.reportEvery(ctx, cfg.report) })
 	}
 	<-ctx.Done()
-	wg.Wait()
-	f.stop()
+	rooms.Wait()
+	for _, s := range f.sinks {
+		s.stop()
+	}
+	sinks.Wait()
+	f.log.Printf("stopped; published %s", f.counts())
 	return nil
 }
 
-// describe is the first log line: where the feed publishes what.
+// describe is the first log line: the rooms, the cadence of bad payloads
+// and the seed.
 func (f *feed) describe() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "publishing to %s as %s:", f.cfg.uri, f.cfg.clientID)
+	b.WriteString("rooms:")
 	for i, r := range f.cfg.rooms {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, " %s at %s Hz", f.climateTopic(r), strconv.FormatFloat(r.rate, 'g', -1, 64))
+		fmt.Fprintf(&b, " %s at %g Hz", r.name, r.rate)
 	}
-	fmt.Fprintf(&b, "; retained statuses on %s/<room>/status", f.cfg.root)
 	if f.cfg.malformedEvery > 0 {
 		fmt.Fprintf(&b, "; a payload that is not JSON after every %d", f.cfg.malformedEvery)
 	}
@@ -105,81 +128,40 @@ func (f *feed) describe() string {
 	return b.String()
 }
 
-func (f *feed) climateTopic(r room) string { return f.cfg.root + "/" + r.name + "/climate" }
-func (f *feed) statusTopic(r room) string  { return f.cfg.root + "/" + r.name + "/status" }
-
-// connect makes the first connection, trying again until the broker
-// answers or ctx ends; paho reconnects by itself after that.
-func (f *feed) connect(ctx context.Context) {
-	wait := retryFirst
-	var lastErr string
-	var lastLogged time.Time
-	for {
-		tok := f.client.Connect()
+// waitReady waits until every sink is ready; false when ctx ended first.
+func (f *feed) waitReady(ctx context.Context) bool {
+	for _, s := range f.sinks {
 		select {
-		case <-tok.Done():
+		case <-s.ready():
 		case <-ctx.Done():
-			return
+			return false
 		}
-		err := tok.Error()
-		if err == nil {
-			return // onConnect says so
-		}
-		if msg := err.Error(); msg != lastErr || time.Since(lastLogged) >= retryLogEvery {
-			f.log.Printf("cannot reach the broker at %s yet (%v); trying again until it answers", f.cfg.uri, err)
-			lastErr, lastLogged = msg, time.Now()
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return
-		}
-		wait = min(2*wait, retryMax)
 	}
+	return true
 }
 
-// onConnect runs after every connection, the first and each reconnect:
-// the broker may have lost the retained statuses (a restart without
-// persistence), so they are published again. They go at QoS 0: paho
-// resends the QoS 1 messages of its store on a reconnect while this handler
-// runs, and one published here would be sent twice (and raced on).
-func (f *feed) onConnect(c mqtt.Client) {
-	f.log.Printf("connected to %s", f.cfg.uri)
-	now := time.Now().UnixMilli()
-	for _, r := range f.cfg.rooms {
-		c.Publish(f.statusTopic(r), 0, true, statusPayload(r, "online", now))
-	}
-	f.connectedOnce.Do(func() { close(f.connected) })
-}
-
-func (f *feed) onLost(_ mqtt.Client, err error) {
-	f.log.Printf("lost the connection to %s (%v); reconnecting", f.cfg.uri, err)
-}
-
-// publishRoom takes room i's readings at its rate, the first once the
-// broker first answered, and publishes each while the connection is up.
-// Readings taken while it is down later are counted and dropped: they are
-// live data, and a burst of stale ones after a reconnect would help no one.
-func (f *feed) publishRoom(ctx context.Context, i int, r room) {
-	select {
-	case <-f.connected:
-	case <-ctx.Done():
+// runRoom takes room i's readings at its rate, the first once every sink
+// is ready, and hands each to every sink; after every -malformed-every
+// readings (across all rooms) a payload that is not JSON follows.
+func (f *feed) runRoom(ctx context.Context, i int, r room) {
+	if !f.waitReady(ctx) {
 		return
 	}
 	s := newSensor(f.cfg.seed, r)
-	topic := f.climateTopic(r)
 	tick := time.NewTicker(r.period())
 	defer tick.Stop()
 	for {
-		payload := climatePayload(s.next(), time.Now().UnixMilli())
-		if f.client.IsConnectionOpen() {
-			f.client.Publish(topic, 0, false, payload)
-			f.published[i].Add(1)
-			if every := uint64(f.cfg.malformedEvery); every > 0 && f.total.Add(1)%every == 0 {
-				f.client.Publish(topic, 0, false, malformedPayload(f.malformed.Add(1)-1, payload))
+		reading := s.next()
+		payload := climatePayload(reading, time.Now().UnixMilli())
+		f.taken[i].Add(1)
+		for _, k := range f.sinks {
+			k.climate(i, reading.Seq, payload)
+		}
+		if every := uint64(f.cfg.malformedEvery); every > 0 && f.total.Add(1)%every == 0 {
+			bad := malformedPayload(f.malformed.Add(1)-1, payload)
+			for _, k := range f.sinks {
+				k.malformed(i, bad)
 			}
-		} else {
-			f.dropped.Add(1)
 		}
 		select {
 		case <-ctx.Done():
@@ -202,40 +184,42 @@ func (f *feed) reportEvery(ctx context.Context, every time.Duration) {
 	}
 }
 
-// counts says how many messages went out, by room and in all.
+// counts says how many readings went out, by room and in all, how many
+// payloads were not JSON, how many readings a broker missed, and how many
+// HTTP clients listen.
 func (f *feed) counts() string {
 	var b strings.Builder
-	var all uint64
+	var all, dropped uint64
 	for i, r := range f.cfg.rooms {
-		n := f.published[i].Load()
+		n := f.taken[i].Load()
 		all += n
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(&b, "%s %d", r.name, n)
 	}
-	fmt.Fprintf(&b, " (%d in all); %d not JSON; %d readings dropped while disconnected", all, f.malformed.Load(), f.dropped.Load())
+	for _, s := range f.sinks {
+		dropped += s.dropped()
+	}
+	fmt.Fprintf(&b, " (%d in all); %d not JSON; %d readings dropped while disconnected", all, f.malformed.Load(), dropped)
+	if f.http != nil {
+		fmt.Fprintf(&b, "; %d HTTP clients", f.http.clients())
+	}
 	return b.String()
 }
 
-// stop marks every room offline, if the broker is there to take it, and
-// disconnects. The statuses go at QoS 1, so that the broker has them
-// before the connection closes.
-func (f *feed) stop() {
-	if f.client.IsConnectionOpen() {
-		now := time.Now().UnixMilli()
-		var tokens []mqtt.Token
-		for _, r := range f.cfg.rooms {
-			tokens = append(tokens, f.client.Publish(f.statusTopic(r), 1, true, statusPayload(r, "offline", now)))
-		}
-		deadline := time.Now().Add(stopTimeout)
-		for _, tok := range tokens {
-			if !tok.WaitTimeout(time.Until(deadline)) || tok.Error() != nil {
-				f.log.Printf("the broker did not take every offline status within %s", stopTimeout)
-				break
-			}
+// states is each sink's state, by name, for /healthz.
+func (f *feed) states() map[string]string {
+	out := map[string]string{}
+	for _, s := range f.sinks {
+		switch s.(type) {
+		case *mqttSink:
+			out["mqtt"] = s.state()
+		case *natsSink:
+			out["nats"] = s.state()
+		case *httpSink:
+			out["http"] = s.state()
 		}
 	}
-	f.client.Disconnect(250)
-	f.log.Printf("stopped; published %s", f.counts())
+	return out
 }

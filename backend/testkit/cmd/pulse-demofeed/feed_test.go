@@ -126,9 +126,11 @@ func decodeStatus(payload []byte) status {
 
 // startFeed runs the feed in this process with args and no environment,
 // until the returned stop is called (or the spec ends). Its log is kept in
-// the returned buffer and copied to the spec's output.
+// the returned buffer and copied to the spec's output. The HTTP listener
+// is off unless args set -http.
 func startFeed(args ...string) (log *gbytes.Buffer, stop func() int) {
 	GinkgoHelper()
+	args = append([]string{"-http", ""}, args...)
 	ctx, cancel := context.WithCancel(context.Background())
 	log = gbytes.NewBuffer()
 	done := make(chan int, 1)
