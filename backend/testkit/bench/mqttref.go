@@ -287,6 +287,11 @@ func FloorMessages(f *data.Frame) int64 {
 // object still gives its row a time. No messages give a frame of a time
 // field and no rows.
 func MQTTReferenceFrame(messages []MQTTReferenceMessage) *data.Frame {
+	return referenceFrame("mqtt", messages)
+}
+
+// referenceFrame is MQTTReferenceFrame under the frame name name.
+func referenceFrame(name string, messages []MQTTReferenceMessage) *data.Frame {
 	timeField := data.NewFieldFromFieldType(data.FieldTypeTime, 0)
 	timeField.Name = "Time"
 	fields := []*data.Field{timeField}
@@ -322,5 +327,5 @@ func MQTTReferenceFrame(messages []MQTTReferenceMessage) *data.Frame {
 			}
 		}
 	}
-	return data.NewFrame("mqtt", fields...)
+	return data.NewFrame(name, fields...)
 }

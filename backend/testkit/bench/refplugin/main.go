@@ -2,7 +2,10 @@
 // built on the same SDK serving stack as Pulse, whose RunStream runs Pulse's
 // pump, the tutorial loop or the SDK limit as fast as the host reads, or
 // the MQTT reference, which streams MQTT topics the way
-// grafana/mqtt-datasource does (see package bench). pulse-bench builds and
+// grafana/mqtt-datasource does, or the feed reference, which streams NATS
+// subjects, SSE, NDJSON and WebSocket paths one frame with its schema per
+// message, as the simple plugins for those protocols do (see package
+// bench). pulse-bench builds and
 // starts it; Grafana never sees it.
 package main
 
@@ -22,7 +25,7 @@ func main() {
 	// As datasource.Manage does for Pulse: GF_PLUGIN_PROFILING_ENABLED
 	// serves pprof, so that both plugins can be profiled alike.
 	backend.SetupPluginEnvironment(pluginID)
-	handler := bench.Handler{MQTT: bench.NewMQTTReference()}
+	handler := bench.Handler{MQTT: bench.NewMQTTReference(), Feeds: bench.NewFeedReference()}
 	err := backend.Manage(pluginID, backend.ServeOpts{
 		StreamHandler:      handler,
 		CheckHealthHandler: handler,
