@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # The demo feed (backend/testkit/cmd/pulse-demofeed): made-up sensor JSON for
-# the compose file's mosquitto. Built by docker-compose.yaml (context: the
+# the compose file's mosquitto and NATS server, and served over HTTP (SSE,
+# NDJSON, WebSocket) on 8090. Built by docker-compose.yaml (context: the
 # repository root); on its own:
 #   docker build -f .config/demofeed.Dockerfile -t pulse-demofeed .
 
@@ -28,8 +29,11 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/pulse-demofeed ./backend/testkit/cmd/pulse-demofeed
 
 # A static binary needs nothing else. It runs as nobody; SIGTERM (docker
-# compose stop) marks every room offline and exits 0.
+# compose stop) marks every room offline and exits 0. The compose file's
+# healthcheck runs "/pulse-demofeed -probe", which asks the listener's
+# /healthz.
 FROM scratch
 COPY --from=build /out/pulse-demofeed /pulse-demofeed
 USER 65534:65534
+EXPOSE 8090
 ENTRYPOINT ["/pulse-demofeed"]

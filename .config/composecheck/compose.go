@@ -151,6 +151,9 @@ func Describe(p *types.Project) string {
 				fmt.Fprintf(&b, "  build arg   %s=%s\n", k, deref(svc.Build.Args[k]))
 			}
 		}
+		if len(svc.Command) > 0 {
+			fmt.Fprintf(&b, "  command     %s\n", strings.Join(svc.Command, " "))
+		}
 		for _, pc := range svc.Ports {
 			fmt.Fprintf(&b, "  port        %s:%d/%s\n", pc.Published, pc.Target, pc.Protocol)
 		}

@@ -26,13 +26,22 @@ func TestRepositoryComposeFileIsValid(t *testing.T) {
 		"port        3000:3000/tcp",
 		"volume      bind ./provisioning -> /etc/grafana/provisioning",
 		"depends_on  mosquitto (service_healthy)",
-		"depends_on  demofeed (service_started)",
+		"depends_on  demofeed (service_healthy)",
+		"depends_on  nats (service_healthy)",
 		"service mosquitto",
 		"image       eclipse-mosquitto:2.0.22",
 		"volume      bind ./.config/mosquitto -> /mosquitto/config (ro)",
 		"service demofeed",
 		"build       ., dockerfile .config/demofeed.Dockerfile",
 		"environment PULSE_DEMO_URI=tcp://mosquitto:1883",
+		"environment PULSE_DEMO_NATS=nats://nats:4222",
+		"environment PULSE_DEMO_HTTP=:8090",
+		"healthcheck CMD /pulse-demofeed -probe",
+		"service nats",
+		"image       nats:2.10.20-alpine",
+		"command     --config /etc/nats/nats-server.conf --jetstream",
+		"volume      bind ./.config/nats -> /etc/nats (ro)",
+		"healthcheck CMD wget -q -O /dev/null http://127.0.0.1:8222/healthz",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the service listing lacks %q:\n%s", want, out.String())

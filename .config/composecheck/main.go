@@ -1,10 +1,12 @@
 // Command composecheck validates docker-compose.yaml and the provisioning it
 // mounts, without Docker: it loads the compose file as `docker compose` does
 // (schema, interpolation, normalization), prints the services, checks the
-// project's rules for its services (Grafana, the MQTT broker, the demo feed)
-// and their Dockerfiles, checks every provisioned data source and dashboard
-// query against docs/query-model.md and docs/mqtt.md, and that the MQTT data
-// sources name the compose file's broker.
+// project's rules for its services (Grafana, the MQTT broker, the NATS server,
+// the demo feed) and their Dockerfiles, checks every provisioned data source
+// and dashboard query against docs/query-model.md and docs/mqtt.md (the
+// HTTP, WebSocket and NATS ones against feedsources.go's tables), and that
+// the MQTT, NATS, HTTP and WebSocket data sources name the compose file's
+// services that serve them.
 //
 // Usage, from this directory (the module is not in go.work):
 //

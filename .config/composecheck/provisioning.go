@@ -183,13 +183,17 @@ func (p *Provisioning) Check(c *Contract, pluginID, containerDir string) []error
 			errs = append(errs, checkMQTTDataSource(c.MQTT, ds, where)...)
 			continue
 		}
+		if isFeedSource(ds.Source()) {
+			errs = append(errs, checkFeedDataSource(ds, where)...)
+			continue
+		}
 		if len(ds.SecureJSONData) > 0 {
 			add("%s: secureJsonData is set, but Pulse has no secure settings", where)
 		}
 		for _, key := range sortedKeys(ds.JSONData) {
 			if key == sourceSetting {
 				if v := ds.JSONData[key]; v != sourceSignals {
-					add("%s: jsonData.source is %v, want %q or %q", where, v, sourceSignals, sourceMQTT)
+					add("%s: jsonData.source is %v, want one of %s", where, v, strings.Join(append([]string{sourceSignals, sourceMQTT}, sortedKeys(feedSources)...), ", "))
 				}
 				continue
 			}
@@ -347,6 +351,12 @@ func (d *dashboardChecker) query(where string, ref, q map[string]any) {
 	}
 	if ok && ds.Source() == sourceMQTT {
 		for _, err := range checkMQTTQuery(d.contract.MQTT, ds, q) {
+			d.add("%s: %w", where, err)
+		}
+		return
+	}
+	if ok && isFeedSource(ds.Source()) {
+		for _, err := range checkFeedQuery(ds, q, d.vars) {
 			d.add("%s: %w", where, err)
 		}
 		return

@@ -408,7 +408,7 @@ func TestBrokenMQTTProvisioningFails(t *testing.T) {
 		{"allowedTopics as text", func(ds, _ map[string]any) { jsonData(ds)["allowedTopics"] = "home/#" }, "allowedTopics: want a list of strings"},
 		{"an invalid allowed filter", func(ds, _ map[string]any) { jsonData(ds)["allowedTopics"] = []any{"home/#/x"} }, "jsonData.allowedTopics: topic filter"},
 		{"history out of bounds", func(ds, _ map[string]any) { jsonData(ds)["historyMaxRows"] = 0 }, "historyMaxRows: 0 is outside 1 … 1e+06"},
-		{"an unknown source", func(ds, _ map[string]any) { jsonData(ds)["source"] = "kafka" }, `jsonData.source is kafka, want "signals" or "mqtt"`},
+		{"an unknown source", func(ds, _ map[string]any) { jsonData(ds)["source"] = "kafka" }, `jsonData.source is kafka, want one of signals, mqtt, http, nats, websocket`},
 	}
 	contract := loadRepoContract(t)
 	for _, tc := range cases {

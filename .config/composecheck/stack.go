@@ -17,7 +17,8 @@ import (
 
 // The project's conventions for the services beside Grafana: the MQTT
 // broker its "Pulse MQTT" data source reads, and the demo feed that
-// publishes to it.
+// publishes to it (natsstack.go has the NATS server's and the feed's HTTP
+// listener's).
 const (
 	brokerService   = "mosquitto"
 	brokerImage     = "eclipse-mosquitto"
@@ -36,9 +37,10 @@ const (
 // variant, 2.1.2-alpine.
 var brokerTag = regexp.MustCompile(`^2\.[0-9]+\.[0-9]+(-[a-z0-9.]+)?$`)
 
-// CheckStack applies the project's rules to every image, the broker and the
-// demo feed, and checks that the provisioned MQTT data sources name the
-// broker, which Grafana waits for. mqtt is docs/mqtt.md's contract.
+// CheckStack applies the project's rules to every image, the broker, the
+// NATS server and the demo feed, and checks that the provisioned MQTT,
+// NATS, HTTP and WebSocket data sources name the services that serve them,
+// which Grafana waits for. mqtt is docs/mqtt.md's contract.
 func CheckStack(p *types.Project, prov *Provisioning, mqtt *MQTTContract) []error {
 	var errs []error
 	addTo := func(service string) func(string, ...any) {
@@ -54,6 +56,11 @@ func CheckStack(p *types.Project, prov *Provisioning, mqtt *MQTTContract) []erro
 
 	listeners := checkBroker(p, addTo(brokerService))
 	checkFeed(p, mqtt, listeners, addTo(feedService))
+	nats := checkNATS(p, addTo(natsService))
+	feedHTTP := checkFeedSinks(p, nats, addTo(feedService))
+	if _, ok := p.Services[serviceName]; ok {
+		errs = append(errs, checkFeedDataSources(p, prov, nats, feedHTTP, addTo(serviceName))...)
+	}
 
 	// Grafana reaches each provisioned MQTT data source's broker, and waits
 	// for it.
