@@ -9,5 +9,5 @@ import (
 
 func TestHTTPStream(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "HTTP stream parsing")
+	RunSpecs(t, "HTTP stream source")
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gleak"
@@ -95,9 +96,35 @@ func openHTTP(o httpstream.Options, jsonData map[string]any, secure map[string]s
 	return src, m
 }
 
+// viewer is what a viewer of a channel got: the frame Admit gave it, and
+// the packets streamed after it.
+type viewer struct {
+	initial *data.Frame
+	rec     *feedtest.Recorder
+}
+
+// Values lists the non-null values of the fields named name, as text,
+// that the viewer got, in order: Admit's frame first, then the stream's.
+func (v viewer) Values(name string) []string {
+	var out []string
+	if v.initial != nil {
+		for _, f := range v.initial.Fields {
+			if f.Name != name {
+				continue
+			}
+			for i := range f.Len() {
+				if x, ok := f.ConcreteAt(i); ok {
+					out = append(out, fmt.Sprint(x))
+				}
+			}
+		}
+	}
+	return append(out, v.rec.Values(name)...)
+}
+
 // streamQuery runs q as a streaming query of the last hour (flushMs 10),
 // then admits a viewer of its channel and streams it until the spec ends.
-func streamQuery(src source.Source, q map[string]any) *feedtest.Recorder {
+func streamQuery(src source.Source, q map[string]any) viewer {
 	GinkgoHelper()
 	q["withStreaming"] = true
 	q["flushMs"] = 10
@@ -106,7 +133,7 @@ func streamQuery(src source.Source, q map[string]any) *feedtest.Recorder {
 	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour), MaxPoints: 10_000})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(query.Path()).To(HavePrefix("http/v1/10/"))
-	_, err = src.Admit(query.Path(), time.Now())
+	initial, err := src.Admit(query.Path(), time.Now())
 	Expect(err).NotTo(HaveOccurred())
 	rec := &feedtest.Recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -116,7 +143,7 @@ func streamQuery(src source.Source, q map[string]any) *feedtest.Recorder {
 		cancel()
 		Eventually(done).WithTimeout(long).Should(Receive(MatchError(context.Canceled)))
 	})
-	return rec
+	return viewer{initial: initial, rec: rec}
 }
 
 // noLeaks snapshots the goroutines now and checks, when the spec ends

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
@@ -93,6 +94,7 @@ func (s *subscription) wait(a attempt) time.Duration {
 		// one (it may be about to resume where it left), otherwise the
 		// first backoff.
 		s.failures = 0
+		s.logged = "" // a failure after a working stream is news
 		if s.retry > 0 {
 			return RetryDelay(s.retry)
 		}
@@ -159,7 +161,6 @@ func (s *subscription) attempt() attempt {
 	if s.failures > 0 {
 		s.c.o.Logger.Info("HTTP stream open again", "path", streaming.Excerpt(s.series), "afterFailures", s.failures)
 	}
-	s.logged = ""
 	s.up.Store(true)
 	defer s.up.Store(false)
 	a := attempt{opened: true}
@@ -168,12 +169,21 @@ func (s *subscription) attempt() attempt {
 	} else {
 		a.received, err = s.readNDJSON(rsp.Body)
 	}
-	if errors.Is(err, io.EOF) {
-		a.err = fmt.Errorf("the server ended the stream at %s", s.where)
-	} else {
-		a.err = fmt.Errorf("the stream at %s broke: %w", s.where, describe(err, s.where))
-	}
+	a.err = s.ended(err)
 	return a
+}
+
+// ended says in plain words why a stream being read ended with err.
+func (s *subscription) ended(err error) error {
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("the server ended the stream at %s", s.where)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		return fmt.Errorf("the server at %s dropped the connection mid-stream", s.where)
+	case isTimeout(err):
+		return fmt.Errorf("the stream at %s timed out", s.where)
+	}
+	return fmt.Errorf("the stream at %s broke: %w", s.where, err)
 }
 
 // readSSE delivers a body's Server-Sent Events until it ends; received
