@@ -160,3 +160,36 @@ func (k FeedKind) wildcard(target string) bool {
 	}
 	return false
 }
+
+// webAllowed are the allowedTopics of the HTTP and WebSocket data sources
+// of the feed specs: paths under /pulse/.
+var webAllowed = []string{"/pulse/*"}
+
+// webOutside are paths outside webAllowed.
+var webOutside = []string{"/elsewhere/x", "/puls/x"}
+
+// SSEKind is the HTTP source (jsonData.source "http") reading Server-Sent
+// Events, for FeedSpecs; its data source's url is the server's base.
+var SSEKind = FeedKind{
+	Source: "http", Title: "HTTP (Server-Sent Events)", Target: "path", Label: "path",
+	Root: "/pulse/contract/", Sep: "/", Params: []Param{{"format", "sse"}, {"event", ""}},
+	Allowed: webAllowed, Outside: webOutside, Invalid: "//elsewhere.example/x",
+	Health: func(address string) string { return "Reached " + address },
+}
+
+// NDJSONKind is the HTTP source reading NDJSON, for FeedSpecs.
+var NDJSONKind = FeedKind{
+	Source: "http", Title: "HTTP (NDJSON)", Target: "path", Label: "path",
+	Root: "/pulse/contract/", Sep: "/", Params: []Param{{"format", "ndjson"}, {"event", ""}},
+	Allowed: webAllowed, Outside: webOutside, Invalid: "//elsewhere.example/x",
+	Health: func(address string) string { return "Reached " + address },
+}
+
+// WebSocketKind is the WebSocket source (jsonData.source "websocket"),
+// for FeedSpecs.
+var WebSocketKind = FeedKind{
+	Source: "websocket", Title: "WebSocket", Target: "path", Label: "path",
+	Root: "/pulse/contract/", Sep: "/", Params: []Param{{"subscribeMessage", ""}},
+	Allowed: webAllowed, Outside: webOutside, Invalid: "//elsewhere.example/x",
+	Health: func(address string) string { return "Reached the WebSocket server at " + address },
+}

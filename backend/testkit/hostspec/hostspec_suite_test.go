@@ -79,6 +79,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	feedDriver = plugindriver.New(host, mqttDS)
 	DeferCleanup(feedDriver.Close)
 	feedStandIn = startGrafanaLike(host, mqttDS)
+	startWebFeeds()
 }, NodeTimeout(10*time.Minute))
 
 // Whatever the specs did, the plugin neither crashed nor raced.

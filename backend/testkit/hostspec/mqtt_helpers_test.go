@@ -3,7 +3,6 @@ package hostspec_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -59,15 +58,7 @@ func (f *mqttFeed) Close() { f.pub.Close() }
 // "source", secure its secureJsonData.
 func mqttInstance(uid string, jsonData map[string]any, secure map[string]string) pluginhost.Instance {
 	GinkgoHelper()
-	settings := map[string]any{"source": "mqtt"}
-	for k, v := range jsonData {
-		settings[k] = v
-	}
-	raw, err := json.Marshal(settings)
-	Expect(err).NotTo(HaveOccurred())
-	ds := instance(uid, string(raw))
-	ds.SecureJSONData = secure
-	return ds
+	return sourceInstance(uid, "mqtt", jsonData, secure)
 }
 
 // uniqueUID is a data source uid no other spec, and no earlier run, uses.
