@@ -10,12 +10,14 @@ import { DataSourceWithBackend, getTemplateSrv, isExpressionReference, StreamOpt
 import { map, Observable } from 'rxjs';
 
 import { boundsFor } from './bounds';
+import { FEEDS, isFeedSource } from './feed/sources';
 import { sourceOf } from './sources';
 import { pulseStreamOptions } from './streamOptions';
 import { combinationCount, combinations, multiValues, withValues } from './templating';
 import {
-  DEFAULT_MQTT_QUERY,
+  DEFAULT_FEED_QUERY,
   DEFAULT_QUERY,
+  FeedSourceName,
   NUMERIC_QUERY_FIELDS,
   PulseOptions,
   PulseQuery,
@@ -24,7 +26,7 @@ import {
 } from './types';
 import { validateQuery, ValidateOptions } from './validateQuery';
 
-/** The most queries one query's topic may expand into through multi-value variables. */
+/** The most queries one query's target (topic, path, subject) may expand into through multi-value variables. */
 export const MAX_EXPANDED_QUERIES = 100;
 
 /** A query as query() sends it: expanded and resolved, or the reason it cannot be. */
@@ -32,11 +34,11 @@ type Expansion = { queries: PulseQuery[] } | { error: string };
 
 /** The Pulse data source: queries run in the Go backend; this class prepares and checks them. */
 export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> {
-  /** What this data source reads (`jsonData.source`): "signals", "mqtt", or a name unknown here. */
+  /** What this data source reads (`jsonData.source`): "signals", "mqtt", "http", "websocket", "nats", or a name unknown here. */
   readonly source: string;
   /** The query bounds this data source's settings allow. */
   readonly bounds: QueryBoundsTable;
-  /** The topic filters an MQTT data source's queries may read; empty allows any. */
+  /** The topic filters, path patterns or subject patterns a feed data source's queries may read; empty allows any. */
   readonly allowedTopics: readonly string[];
   /** Queries query() resolved already, which applyTemplateVariables must not resolve again. */
   private readonly resolved = new WeakSet<PulseQuery>();
@@ -60,10 +62,10 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
   }
 
   getDefaultQuery(app: CoreApp): Partial<PulseQuery> {
-    if (this.source === 'mqtt') {
+    if (isFeedSource(this.source)) {
       // Alert rules read the history; a stream means nothing to them.
       const alerting = app === CoreApp.UnifiedAlerting || app === CoreApp.CloudAlerting;
-      return alerting ? { ...DEFAULT_MQTT_QUERY, withStreaming: false } : DEFAULT_MQTT_QUERY;
+      return alerting ? { ...DEFAULT_FEED_QUERY, withStreaming: false } : DEFAULT_FEED_QUERY;
     }
     if (this.source !== 'signals') {
       return {};
@@ -73,18 +75,23 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
     return stepMs === DEFAULT_QUERY.stepMs ? DEFAULT_QUERY : { ...DEFAULT_QUERY, stepMs };
   }
 
-  /** Leaves out hidden queries, and MQTT queries without a topic yet (the editor asks for one). */
+  /** Leaves out hidden queries, and feed queries without a target yet (the editor asks for one). */
   filterQuery(query: PulseQuery): boolean {
     if (query.hide) {
       return false;
     }
-    return this.source !== 'mqtt' || (query.topic != null && query.topic !== '');
+    if (!isFeedSource(this.source)) {
+      return true;
+    }
+    const target = query[FEEDS[this.source].target];
+    return target != null && target !== '';
   }
 
   /**
-   * Resolves template variables. Signals: in `kind`, and in numeric fields held as text. MQTT: in
-   * `topic`, `timeField`, each of `fields` (an entry whose variable has several values selected
-   * becomes one path per value; one that resolves to nothing is dropped) and `flushMs`. Text that
+   * Resolves template variables. Signals: in `kind`, and in numeric fields held as text. Feeds: in
+   * the target (`topic`, `path` or `subject`), the source's params (`format`, `event`,
+   * `subscribeMessage`), `timeField`, each of `fields` (an entry whose variable has several values
+   * selected becomes one path per value; one that resolves to nothing is dropped) and `flushMs`. Text that
    * is not a number afterwards stays text, so it is reported as such instead of turning into NaN,
    * which JSON would send as null and the backend would take for "use the default".
    */
@@ -95,9 +102,13 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
     const templateSrv = getTemplateSrv();
     const resolved: PulseQuery = { ...query };
     const replace = (text: string) => templateSrv.replace(text, scopedVars);
-    if (this.source === 'mqtt') {
-      if (typeof query.topic === 'string') {
-        resolved.topic = replace(query.topic);
+    if (isFeedSource(this.source)) {
+      const { target, params } = FEEDS[this.source];
+      for (const field of [target, ...params]) {
+        const value: unknown = query[field];
+        if (typeof value === 'string') {
+          resolved[field] = replace(value);
+        }
       }
       if (typeof query.timeField === 'string') {
         resolved.timeField = replace(query.timeField);
@@ -122,7 +133,7 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
     return resolved;
   }
 
-  /** Explore's interpolation: as query() sends them, one query per value of a multi-value topic. */
+  /** Explore's interpolation: as query() sends them, one query per value of a multi-value target. */
   interpolateVariablesInQueries(queries: PulseQuery[], scopedVars: ScopedVars): PulseQuery[] {
     const used = new Set(queries.map((q) => q.refId));
     return queries.flatMap((query) => {
@@ -132,7 +143,7 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
   }
 
   /**
-   * Resolves every query once (an MQTT query whose topic holds a variable with several values
+   * Resolves every query once (a feed query whose target holds a variable with several values
    * selected becomes one query per value), sends the valid ones and answers each invalid one with
    * an error naming its fields, so a query the backend would refuse never leaves the browser and
    * the panel says why.
@@ -169,35 +180,48 @@ export class DataSource extends DataSourceWithBackend<PulseQuery, PulseOptions> 
   }
 
   /**
-   * The queries target runs as, resolved. An MQTT topic that refers to variables with several
-   * values selected gives one query per combination of values, each with those variables set to
-   * its values throughout the query and the refId `<refId>/<value>[/<value>…]` (made unique
-   * among used, with `#2`, `#3`… should two coincide); any other query resolves as it is.
+   * The queries target runs as, resolved. A feed query's target (an MQTT topic, an HTTP or
+   * WebSocket path, a NATS subject) that refers to variables with several values selected gives
+   * one query per combination of values, each with those variables set to its values throughout
+   * the query and the refId `<refId>/<value>[/<value>…]` (made unique among used, with `#2`,
+   * `#3`… should two coincide); any other query resolves as it is. A variable with several values
+   * in the time field or a param, and not in the target, is an error: the query reads one of each.
    */
   private expand(target: PulseQuery, scopedVars: ScopedVars, used: Set<string>): Expansion {
-    if (this.source !== 'mqtt') {
+    if (!isFeedSource(this.source)) {
       return { queries: [this.applyTemplateVariables(target, scopedVars)] };
     }
+    const source: FeedSourceName = this.source;
     const templateSrv = getTemplateSrv();
-    const variables = multiValues(templateSrv, typeof target.topic === 'string' ? target.topic : '', scopedVars);
-    const inTimeField = multiValues(
-      templateSrv,
-      typeof target.timeField === 'string' ? target.timeField : '',
-      scopedVars
-    ).filter((v) => !variables.some((t) => t.name === v.name));
-    if (inTimeField.length > 0) {
-      const names = inTimeField.map((v) => `$${v.name}`).join(', ');
-      return { error: `timeField: ${names} has several values selected, and a query reads one time field` };
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const targetField = FEEDS[source].target;
+    const variables = multiValues(templateSrv, text(target[targetField]), scopedVars);
+    for (const field of [...FEEDS[source].params, 'timeField' as const]) {
+      const inField = multiValues(templateSrv, text(target[field]), scopedVars).filter(
+        (v) => !variables.some((t) => t.name === v.name)
+      );
+      if (inField.length > 0) {
+        const names = inField.map((v) => `$${v.name}`).join(', ');
+        const reads = field === 'timeField' ? 'one time field' : `one ${field}`;
+        return { error: `${field}: ${names} has several values selected, and a query reads ${reads}` };
+      }
     }
     if (variables.length === 0) {
       return { queries: [this.applyTemplateVariables(target, scopedVars)] };
     }
     const count = combinationCount(variables);
     if (count > MAX_EXPANDED_QUERIES) {
+      const what = { topic: 'topics', path: 'paths', subject: 'subjects' }[targetField];
+      const wildcard =
+        source === 'mqtt'
+          ? ', or match them with a wildcard (for example a custom "All" value of +)'
+          : source === 'nats'
+            ? ', or match them with a wildcard (for example a custom "All" value of *)'
+            : '';
       return {
         error:
-          `the topic's variables select ${count} topics, and one query expands into at most ${MAX_EXPANDED_QUERIES}: ` +
-          'select fewer values, or match them with a wildcard (for example a custom "All" value of +)',
+          `the ${targetField}'s variables select ${count} ${what}, and one query expands into at most ${MAX_EXPANDED_QUERIES}: ` +
+          `select fewer values${wildcard}`,
       };
     }
     const queries = combinations(variables).map((combo) => {

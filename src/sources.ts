@@ -28,4 +28,16 @@ export const SOURCE_LABELS: Readonly<Record<SourceName, { label: string; descrip
     label: 'MQTT',
     description: 'The JSON messages of an MQTT broker’s topics.',
   },
+  http: {
+    label: 'HTTP stream',
+    description: 'The JSON events of an HTTP endpoint that streams Server-Sent Events or newline-delimited JSON.',
+  },
+  websocket: {
+    label: 'WebSocket',
+    description: 'The JSON messages of a WebSocket endpoint.',
+  },
+  nats: {
+    label: 'NATS',
+    description: 'The JSON messages of NATS subjects, with the history JetStream stores.',
+  },
 };

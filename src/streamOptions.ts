@@ -1,5 +1,6 @@
 import { DataFrame, DataQueryRequest, StreamingFrameAction, StreamingFrameOptions } from '@grafana/data';
 
+import { isFeedSource } from './feed/sources';
 import { PulseQuery, QUERY_BOUNDS } from './types';
 
 /**
@@ -12,9 +13,9 @@ export const STREAM_BUFFER = {
   minRows: 1000,
   /** The most values (rows × value fields) a buffer keeps, so that a wide frame keeps fewer rows. */
   maxValues: 200_000,
-  /** MQTT: rows kept per data point the panel asks for (maxDataPoints, about its width in pixels). */
+  /** Feeds (MQTT, HTTP, WebSocket, NATS): rows kept per data point the panel asks for (maxDataPoints, about its width in pixels). */
   rowsPerPoint: 10,
-  /** MQTT: maxDataPoints when the request gives none, as the backend assumes. */
+  /** Feeds: maxDataPoints when the request gives none, as the backend assumes. */
   defaultDataPoints: 1000,
   /** Signals: Grafana's own buffer length when the request gives no maxDataPoints. */
   standardRows: 500,
@@ -24,8 +25,9 @@ export const STREAM_BUFFER = {
  * The buffer of one streaming frame. In both sources the buffer keeps nothing older than the time
  * range's width when the range ends now (maxDelta), and at most `maxValues` values.
  *
- * - MQTT: `rowsPerPoint` rows per data point, at least `minRows`: a topic's rate is unknown
- *   beforehand, and a fast one needs more rows than the panel has points to fill its window.
+ * - Feeds (MQTT, HTTP, WebSocket, NATS): `rowsPerPoint` rows per data point, at least `minRows`:
+ *   a feed's rate is unknown beforehand, and a fast one needs more rows than the panel has points
+ *   to fill its window.
  * - Signals: what Grafana's standard provider keeps (maxDataPoints rows, 500 without), raised to
  *   the rows the window holds at the query's step when that is more, so that a fast signal fills
  *   the whole window rather than its newest maxDataPoints points; never below the standard.
@@ -56,7 +58,7 @@ function bufferRows(
   const valueFields = Math.max(1, frame.fields.length - 1);
   const ceiling = Math.max(STREAM_BUFFER.minRows, Math.floor(STREAM_BUFFER.maxValues / valueFields));
   const points = positive(request.maxDataPoints);
-  if (source === 'mqtt') {
+  if (isFeedSource(source)) {
     const wanted = STREAM_BUFFER.rowsPerPoint * (points ?? STREAM_BUFFER.defaultDataPoints);
     return Math.min(ceiling, Math.max(STREAM_BUFFER.minRows, wanted));
   }

@@ -3,13 +3,20 @@ import { DataQuery } from '@grafana/schema';
 
 // The query model and data source settings. Mirrors docs/query-model.md (the generated signals)
 // and docs/mqtt.md (the MQTT source) field for field: change them together, and the backend's copy
-// too.
+// too. The HTTP, WebSocket and NATS sources are feeds like MQTT: they share its history, limits,
+// time field, fields and flush window, and add their own target and query fields.
 
 /** The sources a Pulse data source can read, by their `jsonData.source` name. */
-export type SourceName = 'signals' | 'mqtt';
+export type SourceName = 'signals' | 'mqtt' | 'http' | 'websocket' | 'nats';
 
 /** Every source this frontend knows, in the order the config editor offers them. */
-export const SOURCE_NAMES: readonly SourceName[] = ['signals', 'mqtt'];
+export const SOURCE_NAMES: readonly SourceName[] = ['signals', 'mqtt', 'http', 'websocket', 'nats'];
+
+/** The sources that follow an upstream feed of JSON messages, keep history and stream it. */
+export type FeedSourceName = Exclude<SourceName, 'signals'>;
+
+/** Every feed source. */
+export const FEED_SOURCE_NAMES: readonly FeedSourceName[] = ['mqtt', 'http', 'websocket', 'nats'];
 
 /** The source of a data source whose settings name none. */
 export const DEFAULT_SOURCE: SourceName = 'signals';
@@ -55,11 +62,27 @@ export interface PulseQuery extends DataQuery {
   flushMs?: Templated<number>;
   /** MQTT: the topic filter to subscribe to (`+` a whole level, `#` the whole last level). */
   topic?: string;
-  /** MQTT: the gjson path of each row's time in its payload; absent means the arrival time. */
+  /** HTTP and WebSocket: the path to read, under the data source's URL; may carry `?query`. */
+  path?: string;
+  /** HTTP: how the response is read; absent means `auto` (by its Content-Type). */
+  format?: Templated<HttpFormat>;
+  /** HTTP: the Server-Sent Events event name to keep; absent or empty keeps every event. */
+  event?: string;
+  /** WebSocket: the text sent after each connect (a subscribe request); absent sends nothing. */
+  subscribeMessage?: string;
+  /** NATS: the subject to subscribe to (`*` one token, `>` the rest). */
+  subject?: string;
+  /** Feeds: the gjson path of each row's time in its payload; absent means the arrival time. */
   timeField?: string;
-  /** MQTT: the gjson paths of the values to keep; absent or empty keeps every field. */
+  /** Feeds: the gjson paths of the values to keep; absent or empty keeps every field. */
   fields?: string[];
 }
+
+/** How an HTTP source reads a response: by its Content-Type, as Server-Sent Events, or as NDJSON. */
+export type HttpFormat = 'auto' | 'sse' | 'ndjson';
+
+/** The HTTP formats, the default first. */
+export const HTTP_FORMATS: readonly HttpFormat[] = ['auto', 'sse', 'ndjson'];
 
 /** The fields of a query that belong to the generated signals. */
 export const SIGNALS_QUERY_FIELDS = [
@@ -74,6 +97,22 @@ export const SIGNALS_QUERY_FIELDS = [
 
 /** The fields of a query that belong to the MQTT source. */
 export const MQTT_QUERY_FIELDS = ['topic', 'timeField', 'fields'] as const satisfies ReadonlyArray<keyof PulseQuery>;
+
+/** The fields of a query that belong to the HTTP source. */
+export const HTTP_QUERY_FIELDS = ['path', 'format', 'event', 'timeField', 'fields'] as const satisfies ReadonlyArray<
+  keyof PulseQuery
+>;
+
+/** The fields of a query that belong to the WebSocket source. */
+export const WEBSOCKET_QUERY_FIELDS = [
+  'path',
+  'subscribeMessage',
+  'timeField',
+  'fields',
+] as const satisfies ReadonlyArray<keyof PulseQuery>;
+
+/** The fields of a query that belong to the NATS source. */
+export const NATS_QUERY_FIELDS = ['subject', 'timeField', 'fields'] as const satisfies ReadonlyArray<keyof PulseQuery>;
 
 /** The numeric fields of a query. */
 export type NumericQueryField = 'stepMs' | 'periodMs' | 'amplitude' | 'offset' | 'seed' | 'seriesCount' | 'flushMs';
@@ -118,11 +157,12 @@ export const DEFAULT_QUERY: Readonly<Omit<PulseQuery, 'refId'>> = {
 
 /**
  * The data source settings the backend reads (`jsonData`). `source` picks what the data source
- * reads; `maxStreams` is shared; the others belong to one source each, and the other sources
- * ignore them.
+ * reads; `maxStreams` is shared; the others belong to one source or to the feeds, and the other
+ * sources ignore them. HTTP and WebSocket header names are `httpHeaderName1`…`httpHeaderNameN`,
+ * their values `httpHeaderValue1`… in secureJsonData (Grafana's convention).
  */
 export interface PulseOptions extends DataSourceJsonData {
-  /** What this data source reads: the generated signals (absent) or an MQTT broker. */
+  /** What this data source reads: the generated signals (absent), an MQTT broker, an HTTP or WebSocket endpoint, NATS. */
   source?: string;
   /** The smallest `stepMs` this data source accepts. */
   minStepMs?: number;
@@ -152,7 +192,21 @@ export interface PulseOptions extends DataSourceJsonData {
   historyMaxBytes?: number;
   /** MQTT: how long a tap is kept after its last stream stopped or a query last read it. */
   lingerSeconds?: number;
+  /** HTTP, WebSocket: the base URL queries' paths resolve under. NATS: one or more servers, comma-separated. */
+  url?: string;
+  /** HTTP, WebSocket: the basic authentication user; its password is `basicAuthPassword`. */
+  basicAuthUser?: string;
+  /** NATS: how the connection authenticates. */
+  authType?: NatsAuthType;
+  /** HTTP, WebSocket: the names of the headers sent with each request. */
+  [header: `httpHeaderName${number}`]: string | undefined;
 }
+
+/** How a NATS data source authenticates. */
+export type NatsAuthType = 'none' | 'token' | 'userPassword' | 'nkey' | 'credentials';
+
+/** The NATS authentication types, the default first. */
+export const NATS_AUTH_TYPES: readonly NatsAuthType[] = ['none', 'token', 'userPassword', 'nkey', 'credentials'];
 
 /** The MQTT versions Pulse speaks. */
 export type MqttProtocolVersion = '3.1.1' | '5';
@@ -170,12 +224,24 @@ export interface PulseSecureOptions {
   tlsClientCert?: string;
   /** MQTT: the client certificate's PEM private key. */
   tlsClientKey?: string;
+  /** HTTP, WebSocket: the basic authentication password, sent with `basicAuthUser`. */
+  basicAuthPassword?: string;
+  /** HTTP, WebSocket: sent as `Authorization: Bearer <token>`; exclusive with basic authentication. */
+  bearerToken?: string;
+  /** NATS: the token, for `authType` token. */
+  token?: string;
+  /** NATS: the NKey seed (SU…), for `authType` nkey. */
+  nkeySeed?: string;
+  /** NATS: the content of a .creds file (JWT and NKey seed), for `authType` credentials. */
+  credentials?: string;
+  /** HTTP, WebSocket: the value of the header `httpHeaderName<N>` names. */
+  [header: `httpHeaderValue${number}`]: string | undefined;
 }
 
 /** The name of a secure setting. */
-export type SecureField = keyof PulseSecureOptions;
+export type SecureField = Extract<keyof PulseSecureOptions, string>;
 
-/** Every secure setting. */
+/** The MQTT source's secure settings (docs/mqtt.md). */
 export const SECURE_FIELDS: readonly SecureField[] = ['password', 'tlsCACert', 'tlsClientCert', 'tlsClientKey'];
 
 /** The settings' fields. */
@@ -221,3 +287,22 @@ export const MQTT_LIMITS = {
  * fields (the backend would warn about them) and no topic yet.
  */
 export const DEFAULT_MQTT_QUERY: Readonly<Omit<PulseQuery, 'refId'>> = { withStreaming: true };
+
+/** A new query of any feed source (MQTT, HTTP, WebSocket, NATS): streaming, with no target yet. */
+export const DEFAULT_FEED_QUERY = DEFAULT_MQTT_QUERY;
+
+/** The limits of the HTTP, WebSocket and NATS sources' queries, beyond the feeds' shared ones. */
+export const FEED_LIMITS = {
+  /** The longest HTTP or WebSocket path, its query string included, in bytes of UTF-8. */
+  pathBytes: 2048,
+  /** The longest WebSocket subscribe message, in bytes of UTF-8 (16 KiB). */
+  subscribeMessageBytes: 16_384,
+  /** The longest HTTP event name, in bytes of UTF-8. */
+  eventBytes: 256,
+  /** The most custom headers an HTTP or WebSocket data source sets. */
+  headers: 100,
+  /** The most entries `allowedTopics` may list, as for MQTT. */
+  allowedTopics: MQTT_LIMITS.allowedTopics,
+  /** Grafana Live's limit for a whole channel, `ds/<uid>/<path>`. */
+  channelLength: MQTT_LIMITS.channelLength,
+} as const;

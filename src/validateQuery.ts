@@ -1,11 +1,19 @@
 import { boundsError, isTemplateVariable } from './bounds';
-import { mqttChannelLength } from './mqtt/channel';
+import { feedChannelLength } from './feed/channel';
+import { FEEDS, paramsOf } from './feed/sources';
+import { pathAllowedBy, pathProblem } from './http/path';
 import { allowedBy, filterProblem, quote, utf8Length } from './mqtt/topic';
+import { subjectAllowedBy, subjectProblem } from './nats/subject';
 import { isKnownSource } from './sources';
 import {
   DEFAULT_SOURCE,
+  FEED_LIMITS,
+  FeedSourceName,
+  HTTP_FORMATS,
+  HTTP_QUERY_FIELDS,
   MQTT_LIMITS,
   MQTT_QUERY_FIELDS,
+  NATS_QUERY_FIELDS,
   NUMERIC_QUERY_FIELDS,
   PulseQuery,
   QUERY_BOUNDS,
@@ -13,6 +21,7 @@ import {
   SIGNAL_KINDS,
   SIGNALS_QUERY_FIELDS,
   SourceName,
+  WEBSOCKET_QUERY_FIELDS,
 } from './types';
 
 /** How strictly to check, and against which data source. */
@@ -23,9 +32,9 @@ export interface ValidateOptions {
   allowVariables?: boolean;
   /** The data source's source (`jsonData.source`); the signals by default. */
   source?: string;
-  /** MQTT: the data source's uid, which counts in the channel's length; unchecked when absent. */
+  /** Feeds: the data source's uid, which counts in the channel's length; unchecked when absent. */
   uid?: string;
-  /** MQTT: the data source's allowedTopics; empty or absent allows any topic. */
+  /** Feeds: the data source's allowedTopics (topic filters, path patterns or subject patterns); empty or absent allows any. */
   allowedTopics?: readonly string[];
 }
 
@@ -34,7 +43,59 @@ type Validator = (query: PulseQuery, options: ValidateOptions) => string[];
 /** The checks of each source's queries. A source without an entry is left to the backend. */
 const VALIDATORS: Readonly<Record<SourceName, Validator>> = {
   signals: validateSignalsQuery,
-  mqtt: validateMqttQuery,
+  mqtt: (query, options) => validateFeedQuery('mqtt', query, options),
+  http: (query, options) => validateFeedQuery('http', query, options),
+  websocket: (query, options) => validateFeedQuery('websocket', query, options),
+  nats: (query, options) => validateFeedQuery('nats', query, options),
+};
+
+/** How a feed source checks its target, and what each check says. */
+interface TargetRules {
+  /** The message when the target is missing. */
+  required: string;
+  /** What the backend would refuse in the target, without the field's name; undefined when fine. */
+  problem: (text: string, allowVariables: boolean) => string | undefined;
+  /** Whether the data source's allowedTopics allow the target. */
+  allowed: (allowedTopics: readonly string[] | undefined, text: string) => boolean;
+  /** What the data source's allowedTopics are called for this source. */
+  allowedName: string;
+  /** The query fields that make up the channel, as the message about its length names them. */
+  channelParts: string;
+}
+
+const PATH_RULES: Omit<TargetRules, 'channelParts'> = {
+  required: "path is required: the path to read under the data source's URL (/ for the URL itself)",
+  problem: (text, allowVariables) => pathProblem(text, { allowVariables }),
+  allowed: pathAllowedBy,
+  allowedName: 'allowed paths',
+};
+
+const TARGET_RULES: Readonly<Record<FeedSourceName, TargetRules>> = {
+  mqtt: {
+    required: 'topic is required: the MQTT topic or topic filter to read',
+    problem: (text, allowVariables) => filterProblem(text, { allowVariables }),
+    allowed: allowedBy,
+    allowedName: 'allowed topics',
+    channelParts: 'the topic, time field and fields',
+  },
+  http: { ...PATH_RULES, channelParts: 'the path, format, event, time field and fields' },
+  websocket: { ...PATH_RULES, channelParts: 'the path, subscribe message, time field and fields' },
+  nats: {
+    required: 'subject is required: the NATS subject to read (* matches one token, > every token after it)',
+    problem: (text, allowVariables) => subjectProblem(text, { allowVariables }),
+    allowed: subjectAllowedBy,
+    allowedName: 'allowed subjects',
+    channelParts: 'the subject, time field and fields',
+  },
+};
+
+/** Each source's own query fields; the feeds share timeField and fields. */
+const OWN_FIELDS: Readonly<Record<SourceName, readonly string[]>> = {
+  signals: SIGNALS_QUERY_FIELDS,
+  mqtt: MQTT_QUERY_FIELDS,
+  http: HTTP_QUERY_FIELDS,
+  websocket: WEBSOCKET_QUERY_FIELDS,
+  nats: NATS_QUERY_FIELDS,
 };
 
 /** Everything the backend would refuse in query, one message per field; empty when it is valid. */
@@ -48,17 +109,15 @@ export function validateQuery(query: PulseQuery, options: ValidateOptions = {}):
  * with a warning. A new source lists its fields here too.
  */
 export function foreignFields(query: PulseQuery, source: string): string[] {
-  const own: Readonly<Record<SourceName, readonly string[]>> = {
-    signals: SIGNALS_QUERY_FIELDS,
-    mqtt: MQTT_QUERY_FIELDS,
-  };
   if (!isKnownSource(source)) {
     return [];
   }
   const model = query as unknown as Record<string, unknown>;
-  return Object.entries(own)
+  const own = new Set(OWN_FIELDS[source]);
+  const foreign = Object.entries(OWN_FIELDS)
     .filter(([name]) => name !== source)
-    .flatMap(([, fields]) => fields.filter((field) => model[field] !== undefined));
+    .flatMap(([, fields]) => fields.filter((field) => !own.has(field) && model[field] !== undefined));
+  return [...new Set(foreign)];
 }
 
 function validateSignalsQuery(query: PulseQuery, options: ValidateOptions): string[] {
@@ -77,24 +136,27 @@ function validateSignalsQuery(query: PulseQuery, options: ValidateOptions): stri
   return problems;
 }
 
-function validateMqttQuery(query: PulseQuery, options: ValidateOptions): string[] {
+function validateFeedQuery(source: FeedSourceName, query: PulseQuery, options: ValidateOptions): string[] {
   const deferred = deferrer(options);
+  const rules = TARGET_RULES[source];
+  const name = FEEDS[source].target;
   const problems: string[] = [];
   checkStreaming(query, problems);
 
-  const topic: unknown = query.topic;
-  if (topic == null || topic === '') {
-    problems.push('topic is required: the MQTT topic or topic filter to read');
-  } else if (typeof topic !== 'string') {
-    problems.push(`topic must be text, got ${JSON.stringify(topic)}`);
+  const target: unknown = query[name];
+  if (target == null || target === '') {
+    problems.push(rules.required);
+  } else if (typeof target !== 'string') {
+    problems.push(`${name} must be text, got ${JSON.stringify(target)}`);
   } else {
-    const problem = filterProblem(topic, { allowVariables: options.allowVariables });
+    const problem = rules.problem(target, options.allowVariables === true);
     if (problem) {
-      problems.push(`topic ${problem}`);
-    } else if (!deferred(topic) && !allowedBy(options.allowedTopics, topic)) {
-      problems.push(`topic ${quote(topic)} is not covered by this data source's allowed topics`);
+      problems.push(`${name} ${problem}`);
+    } else if (!deferred(target) && !rules.allowed(options.allowedTopics, target)) {
+      problems.push(`${name} ${quote(target)} is not covered by this data source's ${rules.allowedName}`);
     }
   }
+  problems.push(...paramProblems(source, query, deferred));
 
   const timeField: unknown = query.timeField;
   if (timeField != null) {
@@ -117,24 +179,83 @@ function validateMqttQuery(query: PulseQuery, options: ValidateOptions): string[
   checkNumber(query, 'flushMs', QUERY_BOUNDS, deferred, problems);
 
   if (problems.length === 0 && query.withStreaming === true && options.uid !== undefined) {
-    const parts = [query.topic ?? '', query.timeField ?? '', ...(query.fields ?? []), String(query.flushMs ?? '')];
+    const target = (query[name] as string | undefined) ?? '';
+    const params = paramsOf(source, query);
+    const parts = [target, ...params, query.timeField ?? '', ...(query.fields ?? []), String(query.flushMs ?? '')];
     if (!parts.some(deferred)) {
-      const length = mqttChannelLength(options.uid, {
-        topic: query.topic ?? '',
+      const length = feedChannelLength(options.uid, source, {
+        target,
+        params,
         timeField: query.timeField,
         fields: query.fields,
         flushMs: typeof query.flushMs === 'number' ? query.flushMs : undefined,
       });
-      if (length > MQTT_LIMITS.channelLength) {
+      if (length > FEED_LIMITS.channelLength) {
         problems.push(
           `with streaming, this query's channel would be ${length} characters long, and Grafana allows ` +
-            `${MQTT_LIMITS.channelLength} (the topic, time field and fields take about 4 characters for every 3 bytes): ` +
+            `${FEED_LIMITS.channelLength} (${rules.channelParts} take about 4 characters for every 3 bytes): ` +
             'shorten them, or turn streaming off'
         );
       }
     }
   }
   return problems;
+}
+
+/** What the backend would refuse in a feed source's own query fields: format, event, subscribeMessage. */
+function paramProblems(source: FeedSourceName, query: PulseQuery, deferred: (text: string) => boolean): string[] {
+  const problems: string[] = [];
+  for (const param of FEEDS[source].params) {
+    const value: unknown = query[param];
+    if (value == null) {
+      continue;
+    }
+    if (typeof value !== 'string') {
+      problems.push(`${param} must be text, got ${JSON.stringify(value)}`);
+    } else if (value.includes('\u0000')) {
+      problems.push(`${param} must not contain U+0000 (NUL)`);
+    } else if (param === 'format' && value !== '' && !deferred(value) && !HTTP_FORMATS.some((f) => f === value)) {
+      problems.push(`format must be one of ${HTTP_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+    } else if (param === 'event') {
+      const problem = eventProblem(value, deferred);
+      if (problem) {
+        problems.push(`event ${problem}`);
+      }
+    } else if (param === 'subscribeMessage') {
+      const problem = subscribeMessageProblem(value, deferred);
+      if (problem) {
+        problems.push(`subscribeMessage ${problem}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** What the HTTP source refuses in an SSE event name: a line break, or more than 256 bytes. */
+export function eventProblem(event: string, deferred: (text: string) => boolean = () => false): string | undefined {
+  if (/[\r\n]/.test(event)) {
+    return 'is an event name, which has no line break';
+  }
+  const bytes = utf8Length(event);
+  if (!deferred(event) && bytes > FEED_LIMITS.eventBytes) {
+    return `must be at most ${FEED_LIMITS.eventBytes} bytes, got ${bytes.toLocaleString('en-US')}`;
+  }
+  return undefined;
+}
+
+/** What the WebSocket source refuses in a subscribe message: NUL, or more than 16 KiB. */
+export function subscribeMessageProblem(
+  message: string,
+  deferred: (text: string) => boolean = () => false
+): string | undefined {
+  if (message.includes('\u0000')) {
+    return 'must not contain U+0000 (NUL)';
+  }
+  const bytes = utf8Length(message);
+  if (!deferred(message) && bytes > FEED_LIMITS.subscribeMessageBytes) {
+    return `must be at most ${FEED_LIMITS.subscribeMessageBytes.toLocaleString('en-US')} bytes (16 KiB), got ${bytes.toLocaleString('en-US')}`;
+  }
+  return undefined;
 }
 
 /** What is wrong with one gjson path: too long or holding NUL. */

@@ -118,7 +118,7 @@ describe('ConfigEditor’s source picker', () => {
   it('says so when the settings name a source it does not know', () => {
     setup({ source: 'kafka' });
     expect(screen.getByTestId('pulse-config-unknown-source')).toHaveTextContent(
-      'This data source reads the source "kafka", which this version of Pulse does not know. Pick one of Signals, MQTT.'
+      'This data source reads the source "kafka", which this version of Pulse does not know. Pick one of Signals, MQTT, HTTP stream, WebSocket, NATS.'
     );
     expect(screen.getByRole('radio', { name: 'Signals' })).not.toBeChecked();
     expect(screen.getByRole('radio', { name: 'MQTT' })).not.toBeChecked();

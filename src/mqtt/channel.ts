@@ -1,4 +1,4 @@
-import { MQTT_QUERY_BOUNDS } from '../types';
+import { feedChannelLength, feedChannelPath } from '../feed/channel';
 
 /** What an MQTT query's channel is made of, with its variables replaced. */
 export interface ChannelQuery {
@@ -10,23 +10,14 @@ export interface ChannelQuery {
 
 /**
  * The channel path the backend gives a streaming MQTT query (docs/mqtt.md, "Channel paths"):
- * `mqtt/v1/<flushMs>/<base64url of topic NUL timeField [NUL field]…>`, without padding.
+ * `mqtt/v1/<flushMs>/<base64url of topic NUL timeField [NUL field]…>`, without padding. MQTT has
+ * no params, so this is the feeds' path with the topic as target.
  */
 export function mqttChannelPath(q: ChannelQuery): string {
-  const joined = [q.topic, q.timeField ?? '', ...(q.fields ?? [])].join('\u0000');
-  const flushMs = q.flushMs ?? MQTT_QUERY_BOUNDS.flushMs.default;
-  return `mqtt/v1/${flushMs}/${base64url(new TextEncoder().encode(joined))}`;
+  return feedChannelPath('mqtt', { ...q, target: q.topic });
 }
 
 /** The length of the whole channel, `ds/<uid>/<path>`, which Grafana Live bounds to 160. */
 export function mqttChannelLength(uid: string, q: ChannelQuery): number {
-  return `ds/${uid}/`.length + mqttChannelPath(q).length;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) {
-    binary += String.fromCharCode(b);
-  }
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return feedChannelLength(uid, 'mqtt', { ...q, target: q.topic });
 }

@@ -1,7 +1,9 @@
 import { ComponentType } from 'react';
 
 import { SourceName } from '../../types';
+import { HttpConfig, WebSocketConfig } from './HttpConfig';
 import { MqttConfig } from './MqttConfig';
+import { NatsConfig } from './NatsConfig';
 import { SignalsConfig } from './SignalsConfig';
 import { ConfigProps } from './types';
 
@@ -9,4 +11,7 @@ import { ConfigProps } from './types';
 export const CONFIG_EDITORS: Readonly<Record<SourceName, ComponentType<ConfigProps>>> = {
   signals: SignalsConfig,
   mqtt: MqttConfig,
+  http: HttpConfig,
+  websocket: WebSocketConfig,
+  nats: NatsConfig,
 };

@@ -1,0 +1,225 @@
+import React, { useState } from 'react';
+import { SelectableValue } from '@grafana/data';
+import { Alert, FieldSet, InlineField, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+
+import { baseUrlProblem, pathPatternProblem, pathProblem, schemeOf } from '../../http/path';
+import { FEED_LIMITS, SecureField } from '../../types';
+import { TextField } from '../TextField';
+import { AllowedTargets, HistoryAndLimits, INPUT_WIDTH, LABEL_WIDTH, SecretField, TlsSettings } from './FeedParts';
+import { HeadersEditor } from './HeadersEditor';
+import { SettingsEditor, settingsEditor } from './settings';
+import { ConfigProps } from './types';
+
+/** How an HTTP or WebSocket data source authenticates: basic and bearer are exclusive. */
+type AuthMode = 'none' | 'basic' | 'bearer';
+
+const AUTH_OPTIONS: Array<SelectableValue<AuthMode>> = [
+  { value: 'none', label: 'None' },
+  { value: 'basic', label: 'Basic' },
+  { value: 'bearer', label: 'Bearer token' },
+];
+
+/** What differs between the HTTP and the WebSocket editor. */
+interface Flavour {
+  source: 'http' | 'websocket';
+  schemes: readonly [plain: string, secure: string];
+  example: string;
+  urlTooltip: string;
+  pathExample: string;
+}
+
+const HTTP: Flavour = {
+  source: 'http',
+  schemes: ['http', 'https'],
+  example: 'https://api.example.com/stream',
+  urlTooltip:
+    "The base URL every query's path is read under: http:// or https://, a host, an optional port and path. Queries cannot leave it: no other host, and no .. above its path.",
+  pathExample: '/events/*',
+};
+
+const WEBSOCKET: Flavour = {
+  source: 'websocket',
+  schemes: ['ws', 'wss'],
+  example: 'wss://feed.example.com/ws',
+  urlTooltip:
+    "The base URL every query's path is read under: ws:// or wss://, a host, an optional port and path. Queries cannot leave it: no other host, and no .. above its path.",
+  pathExample: '/prices/*',
+};
+
+/** An HTTP stream data source's settings: the endpoint, authentication, headers, TLS, paths and history. */
+export function HttpConfig(props: ConfigProps) {
+  return <StreamConfig {...props} flavour={HTTP} />;
+}
+
+/** A WebSocket data source's settings: as an HTTP one's, with a ws:// or wss:// URL. */
+export function WebSocketConfig(props: ConfigProps) {
+  return <StreamConfig {...props} flavour={WEBSOCKET} />;
+}
+
+function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour }) {
+  const editor = settingsEditor(props);
+  const { jsonData } = editor;
+  const id = (field: string) => `pulse-${flavour.source}-${field}`;
+  const [plain, secure] = flavour.schemes;
+  const scheme = schemeOf(jsonData.url);
+  const tlsNote =
+    scheme === plain
+      ? `Read for ${secure}:// URLs only: this URL is not one, so these settings are ignored.`
+      : `Read for ${secure}:// URLs only. The server’s certificate is checked against the host in the URL.`;
+
+  return (
+    <div data-testid={`pulse-config-${flavour.source}`}>
+      <FieldSet label="Connection">
+        <TextField
+          id={id('url')}
+          label="URL"
+          labelWidth={LABEL_WIDTH}
+          width={INPUT_WIDTH}
+          tooltip={flavour.urlTooltip}
+          placeholder={flavour.example}
+          value={jsonData.url}
+          validate={(text) => (text.trim() === '' ? undefined : baseUrlProblem(text, flavour.schemes, flavour.example))}
+          onCommit={(url) => editor.setJson({ url })}
+        />
+      </FieldSet>
+
+      <Authentication editor={editor} id={id} />
+
+      <FieldSet label="Headers">
+        <InlineField
+          label="Custom headers"
+          labelWidth={LABEL_WIDTH}
+          tooltip={
+            flavour.source === 'http'
+              ? 'Sent with every request, such as an API key. The values are stored encrypted and never shown again.'
+              : 'Sent with the WebSocket handshake, such as an API key. The values are stored encrypted and never shown again.'
+          }
+        >
+          <HeadersEditor
+            editor={editor}
+            idPrefix={`pulse-${flavour.source}`}
+            authorization={
+              (jsonData.basicAuthUser ?? '') !== '' || editor.isSet('bearerToken') || editor.typed('bearerToken') !== ''
+            }
+          />
+        </InlineField>
+      </FieldSet>
+
+      <TlsSettings editor={editor} idPrefix={`pulse-${flavour.source}`} peer="server" note={tlsNote} />
+
+      <AllowedTargets
+        editor={editor}
+        idPrefix={`pulse-${flavour.source}`}
+        legend="Paths"
+        itemLabel="Allowed path"
+        what="path patterns"
+        target="path"
+        tooltip={`The paths this data source's queries may read, as written in the query: an entry allows that path exactly, or every path that starts with it when it ends with * (${flavour.pathExample}). None allows any path under the URL.`}
+        placeholder={flavour.pathExample}
+        validate={(pattern) => pathPatternProblem(pattern) ?? pathProblem(pattern.replace(/\*$/, ''))}
+        max={FEED_LIMITS.allowedTopics}
+      />
+
+      <HistoryAndLimits editor={editor} idPrefix={`pulse-${flavour.source}`} unit="path" what="path" />
+    </div>
+  );
+}
+
+/** Basic authentication or a bearer token, never both: picking one clears the other. */
+function Authentication({ editor, id }: { editor: SettingsEditor; id: (field: string) => string }) {
+  const { jsonData } = editor;
+  const has = (field: SecureField) => editor.isSet(field) || editor.typed(field) !== '';
+  const user = (jsonData.basicAuthUser ?? '') !== '';
+  const bearer = has('bearerToken');
+  const [mode, setMode] = useState<AuthMode>(
+    bearer && !user ? 'bearer' : user || has('basicAuthPassword') ? 'basic' : 'none'
+  );
+
+  const pick = (next: AuthMode) => {
+    setMode(next);
+    const reset: SecureField[] = [];
+    if (next !== 'basic' && has('basicAuthPassword')) {
+      reset.push('basicAuthPassword');
+    }
+    if (next !== 'bearer' && has('bearerToken')) {
+      reset.push('bearerToken');
+    }
+    const json = next !== 'basic' && jsonData.basicAuthUser !== undefined ? { basicAuthUser: undefined } : {};
+    if (reset.length > 0 || Object.keys(json).length > 0) {
+      editor.change({ json, reset });
+    }
+  };
+
+  return (
+    <FieldSet label="Authentication">
+      {user && bearer && (
+        <Alert
+          severity="error"
+          title="Basic authentication and a bearer token are both set"
+          data-testid={id('auth-conflict')}
+        >
+          The backend refuses a data source with both: pick one below, and the other is cleared.
+        </Alert>
+      )}
+      <InlineField
+        label="Authentication"
+        labelWidth={LABEL_WIDTH}
+        tooltip="How Pulse proves who it is to the server: a user name and password (basic), or a token sent as Authorization: Bearer. One or the other, not both."
+      >
+        <RadioButtonGroup<AuthMode> options={AUTH_OPTIONS} value={mode} onChange={pick} />
+      </InlineField>
+      {mode === 'basic' && (
+        <>
+          <TextField
+            id={id('basicAuthUser')}
+            label="User"
+            labelWidth={LABEL_WIDTH}
+            width={INPUT_WIDTH}
+            tooltip="The basic authentication user name."
+            placeholder="grafana"
+            value={jsonData.basicAuthUser}
+            validate={(text) =>
+              text.trim() === ''
+                ? 'required for basic authentication'
+                : /[:\r\n\u0000]/.test(text)
+                  ? 'must not contain a colon, a line break or NUL'
+                  : undefined
+            }
+            onCommit={(basicAuthUser) => editor.setJson({ basicAuthUser })}
+          />
+          <SecretField
+            editor={editor}
+            id={id('basicAuthPassword')}
+            field="basicAuthPassword"
+            label="Password"
+            placeholder="none"
+            tooltip="The basic authentication password. Grafana stores it encrypted and never shows it again."
+            validate={(text) => (/[\r\n\u0000]/.test(text) ? 'must not contain a line break or NUL' : undefined)}
+          />
+        </>
+      )}
+      {mode === 'bearer' && (
+        <SecretField
+          editor={editor}
+          id={id('bearerToken')}
+          field="bearerToken"
+          label="Bearer token"
+          placeholder="the token"
+          tooltip="Sent as Authorization: Bearer <token> with every request. Grafana stores it encrypted and never shows it again."
+          required
+          requiredWhile="the authentication is a bearer token"
+          validate={(text) =>
+            /[\s\u0000]/.test(text) ? 'must be one token, without spaces, line breaks or NUL' : undefined
+          }
+        />
+      )}
+      {mode === 'none' && (
+        <Stack>
+          <Text color="secondary" element="p">
+            No authentication: only the custom headers below are sent.
+          </Text>
+        </Stack>
+      )}
+    </FieldSet>
+  );
+}
