@@ -14,9 +14,10 @@ func TestNATS(t *testing.T) {
 	RunSpecs(t, "NATS source")
 }
 
-// shared is the anonymous server most specs use; specs that kill a
-// server or need auth start their own.
-var shared *natstest.Server
+// shared is the anonymous server most specs use, users one with
+// natstest.AuthUsers and token one with natstest.AuthToken; specs that
+// kill a server start their own.
+var shared, users, token *natstest.Server
 
 var _ = BeforeSuite(func() {
 	// The specs run against a real nats-server: a machine without one
@@ -26,10 +27,17 @@ var _ = BeforeSuite(func() {
 	// The harness's own connection, made now, is not a leak of a spec's.
 	Expect(shared.CreateStream("WARMUP", "pulse.warmup")).To(Succeed())
 	Expect(shared.PublishStored("pulse.warmup", nil, "warmup")).To(Succeed())
+	users = newServer(natstest.Config{Auth: natstest.AuthUsers})
+	token = newServer(natstest.Config{Auth: natstest.AuthToken})
+	for _, s := range []*natstest.Server{users, token} {
+		Expect(s.Publish("pulse.warmup", nil)).To(Succeed())
+	}
 })
 
 var _ = AfterSuite(func() {
-	if shared != nil {
-		shared.Stop()
+	for _, s := range []*natstest.Server{shared, users, token} {
+		if s != nil {
+			s.Stop()
+		}
 	}
 })

@@ -45,7 +45,8 @@ type subscription struct {
 //
 // With a zero since, or when no JetStream stream keeps every subject
 // that subject matches, it makes a core NATS subscription, which works
-// while the connection is down too (nats.go sends it on connecting).
+// while the connection is down too (nats.go sends it on connecting);
+// while connected, Subscribe returns once the server has it.
 // Otherwise it reads the stream with one ordered consumer: first the
 // messages stored from since on (at most the newest maxReplay of them,
 // when maxReplay > 0), then the live ones as the stream stores them, with
@@ -117,6 +118,12 @@ func (c *Client) subscribeCore(nc *nats.Conn, subject string, g *gate) (*nats.Su
 	if err := sub.SetPendingLimits(c.o.QueueLength, c.o.QueueBytes); err != nil {
 		_ = sub.Unsubscribe()
 		return nil, fmt.Errorf("cannot subscribe to subject %s: %s", streaming.Excerpt(subject), c.detail(err))
+	}
+	if nc.IsConnected() {
+		// Once the server answered a ping sent after the SUB, it has the
+		// subscription: what is published after Subscribe returns
+		// arrives. A failed flush leaves that to the next connection.
+		_ = nc.FlushTimeout(c.o.RequestTimeout)
 	}
 	return sub, nil
 }
