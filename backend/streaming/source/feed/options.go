@@ -59,6 +59,10 @@ type Options struct {
 type Param struct {
 	// Name is the field's name in the query JSON.
 	Name string
+	// Default is the value an empty one means: a query that spells it out
+	// reads the same tap, and has the same channel path, as one that
+	// leaves the field out.
+	Default string
 	// Check says what is wrong with a value, nil when it is fine; it is
 	// not called for an empty value. Its error is a *streaming.FieldError
 	// wrapping streaming.ErrMalformed that names the field.

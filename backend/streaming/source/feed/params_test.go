@@ -26,8 +26,8 @@ func newParamFeed() (*feed.Feed, *memUpstream) {
 	o := specOptions(feed.Settings{Linger: time.Hour}, m)
 	o.Name, o.Target = "http", "path"
 	o.Params = []feed.Param{
-		{Name: "format", Check: func(v string) error {
-			if v != "sse" && v != "ndjson" {
+		{Name: "format", Default: "auto", Check: func(v string) error {
+			if v != "sse" && v != "ndjson" && v != "auto" {
 				return streaming.Malformed("format", "must be sse or ndjson, got %q", v)
 			}
 			return nil
@@ -44,6 +44,8 @@ var _ = Describe("Query params", func() {
 		f, up := newParamFeed()
 		_, err := f.Query(query(map[string]any{"path": "/a", "format": "xml"}), lastHour())
 		Expect(err).To(MatchError(ContainSubstring("format: must be sse or ndjson")))
+		frames(f, map[string]any{"path": "/b", "format": "auto"}, lastHour())
+		Expect(up.lastSubscription().Params).To(BeNil(), "the default is left out")
 		_, err = f.Query(query(map[string]any{"path": "/a", "event": 3}), lastHour())
 		Expect(err).To(MatchError(ContainSubstring("event: must be a string")))
 
@@ -52,7 +54,7 @@ var _ = Describe("Query params", func() {
 		frames(f, map[string]any{"path": "/a"}, lastHour())
 		Expect(up.lastSubscription().Params).To(BeNil(), "empty params are left out")
 		frames(f, map[string]any{"path": "/a", "format": "sse", "event": "tick"}, lastHour())
-		Expect(up.subscribes).To(Equal(2), "the same params share a tap, other params make another")
+		Expect(up.subscribes).To(Equal(3), "the same params share a tap, other params make another")
 	})
 
 	It("are encoded in the channel path and decoded from it, canonically", func() {
@@ -61,17 +63,21 @@ var _ = Describe("Query params", func() {
 		Expect(a).To(HavePrefix("http/v1/"))
 		Expect(pathOf(f, map[string]any{"path": "/a", "format": "sse", "event": "tock", "fields": []string{"v"}})).NotTo(Equal(a))
 		Expect(pathOf(f, map[string]any{"path": "/a", "format": "ndjson", "fields": []string{"v"}})).NotTo(Equal(a))
+		// The default spelt out is the default left out.
+		Expect(pathOf(f, map[string]any{"path": "/a", "format": "auto", "event": "tick"})).To(Equal(pathOf(f, map[string]any{"path": "/a", "event": "tick"})))
+		_, err := f.Admit(forgePath("http", "/a", "auto", "", ""), time.Now())
+		Expect(err).To(MatchError(streaming.ErrMalformed), "a path with the default spelt out is not canonical")
 		// A stream of the path, on another Grafana instance that never ran
 		// the query, subscribes as the query did.
 		other, otherUp := newParamFeed()
 		_, errs := runStream(other, a)
 		Expect(otherUp.lastSubscription()).To(Equal(feed.Subscription{Target: "/a", Params: map[string]string{"format": "sse", "event": "tick"}, MaxReplay: 10000}))
 		Consistently(errs, "50ms").ShouldNot(Receive())
-		Expect(up.subscribes).To(Equal(3))
+		Expect(up.subscribes).To(Equal(4))
 
 		// A forged path with a bad param value is one Pulse never writes.
 		forged := forgePath("http", "/a", "xml", "", "")
-		_, err := f.Admit(forged, time.Now())
+		_, err = f.Admit(forged, time.Now())
 		Expect(err).To(MatchError(streaming.ErrMalformed))
 		Expect(err).To(MatchError(ContainSubstring("format")))
 		// One with too few parts too.

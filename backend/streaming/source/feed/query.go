@@ -42,6 +42,9 @@ func (o Options) readQuery(raw []byte) (Query, []string, error) {
 	q.Params = make([]string, len(o.Params))
 	for i, p := range o.Params {
 		f.String(p.Name, &q.Params[i])
+		if p.Default != "" && q.Params[i] == p.Default {
+			q.Params[i] = ""
+		}
 	}
 	f.Bool("withStreaming", &q.WithStreaming)
 	f.String("timeField", &q.TimeField)
@@ -70,6 +73,11 @@ func (o Options) checkQuery(q Query) error {
 	}
 	for i, p := range o.Params {
 		v := q.Params[i]
+		if p.Default != "" && v == p.Default {
+			// Pulse writes the default as empty: a path that spells it
+			// out is not canonical.
+			return &streaming.FieldError{Field: p.Name, Reason: "is written empty when it is " + p.Default, Kind: streaming.ErrMalformed}
+		}
 		if strings.ContainsRune(v, 0) {
 			return &streaming.FieldError{Field: p.Name, Reason: "must not contain a NUL character", Kind: streaming.ErrMalformed}
 		}

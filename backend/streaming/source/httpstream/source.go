@@ -50,7 +50,7 @@ func open(s source.Settings, o Options) (source.Source, error) {
 		Target: "path",
 		Label:  "path",
 		Params: []feed.Param{
-			{Name: "format", Check: checkFormat},
+			{Name: "format", Default: string(FormatAuto), Check: checkFormat},
 			{Name: "event", Check: checkEvent},
 		},
 		Check:    settings.CheckPath,
