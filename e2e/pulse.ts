@@ -21,6 +21,43 @@ export const MQTT_DATASOURCE_NAME = 'Pulse MQTT';
 /** provisioning/dashboards/ file of the MQTT dashboard (uid pulse-mqtt). */
 export const MQTT_DASHBOARD_FILE = 'pulse-mqtt.json';
 
+/** provisioning/ files, names and dashboards of the data sources on the demo feed's other sinks. */
+export const HTTP_DATASOURCE_FILE = 'pulse-http.yaml';
+export const HTTP_DATASOURCE_NAME = 'Pulse HTTP';
+export const HTTP_DASHBOARD_FILE = 'pulse-http.json';
+export const WEBSOCKET_DATASOURCE_FILE = 'pulse-websocket.yaml';
+export const WEBSOCKET_DATASOURCE_NAME = 'Pulse WebSocket';
+export const WEBSOCKET_DASHBOARD_FILE = 'pulse-websocket.json';
+export const NATS_DATASOURCE_FILE = 'pulse-nats.yaml';
+export const NATS_DATASOURCE_NAME = 'Pulse NATS';
+export const NATS_DASHBOARD_FILE = 'pulse-nats.json';
+
+/** The settings of an HTTP, WebSocket or NATS data source, as far as the tests read them. */
+export interface FeedOptions extends DataSourceJsonData {
+  source?: 'http' | 'websocket' | 'nats';
+  url?: string;
+  authType?: string;
+  allowedTopics?: string[];
+}
+
+/** A query of an HTTP, WebSocket or NATS data source. */
+export interface FeedQuery extends DataQuery {
+  /** HTTP and WebSocket: the path under the data source's url. */
+  path?: string;
+  /** HTTP: how the body is read. */
+  format?: 'auto' | 'sse' | 'ndjson';
+  /** HTTP, Server-Sent Events: the event type to keep. */
+  event?: string;
+  /** WebSocket: sent once the socket is open. */
+  subscribeMessage?: string;
+  /** NATS: the subject or subject filter. */
+  subject?: string;
+  withStreaming?: boolean;
+  timeField?: string;
+  fields?: string[];
+  flushMs?: number;
+}
+
 /** An MQTT data source's settings (docs/mqtt.md, "Settings"), as far as the tests read them. */
 export interface MqttOptions extends DataSourceJsonData {
   source?: 'mqtt' | 'signals';
@@ -124,4 +161,86 @@ export async function watchChanges(
     )
     .toBeGreaterThanOrEqual(changes + 1);
   return seen;
+}
+
+/** The provisioned dashboard as its file has it: readProvisionedDashboard returns all of it. */
+export interface DashboardJSON<Q extends DataQuery = DataQuery> {
+  uid: string;
+  panels?: Array<{ title?: string; targets?: Q[] }>;
+}
+
+/** The one query of the panel titled `title`, failing when it has none or more. */
+export function onlyQueryOf<Q extends DataQuery>(dashboard: DashboardJSON<Q>, file: string, title: string): Q {
+  const targets = dashboard.panels?.find((p) => p.title === title)?.targets ?? [];
+  expect(targets, `${file} has a panel "${title}" with one query`).toHaveLength(1);
+  return targets[0];
+}
+
+/**
+ * Checks that the stat panel whose content is `content` moves with its stream alone: it shows a
+ * room temperature, changes at least three times, each change a small step, without the page
+ * reloading. `sentAgain` reads the Pulse queries sent again since it was last cleared, which must
+ * stay empty: streaming panels get their rows through Grafana Live.
+ */
+export async function expectStatStreams(
+  page: Page,
+  content: Locator,
+  title: string,
+  sentAgain: { clear(): void; read(): string[] }
+): Promise<void> {
+  await expect(content, `"${title}" shows a number`).toHaveText(/\d/, { timeout: 30_000 });
+  const first = await shownNumber(content);
+  expect(first, 'a room temperature in °C').toBeGreaterThan(-20);
+  expect(first, 'a room temperature in °C').toBeLessThan(60);
+  await expect
+    .poll(() => shownNumber(content), { timeout: 15_000, message: `"${title}" should start moving` })
+    .not.toBe(first);
+
+  const notReloaded = await watchForReload(page);
+  sentAgain.clear();
+  const seen = await watchChanges(content, 3, 15_000, `"${title}" should change at least 3 times`);
+  for (let i = 1; i < seen.length; i++) {
+    expect(Math.abs(seen[i] - seen[i - 1]), `from ${seen[i - 1]} to ${seen[i]}`).toBeLessThan(3);
+  }
+  await notReloaded();
+  expect(sentAgain.read(), 'no query was sent again').toEqual([]);
+}
+
+/**
+ * Notes every Pulse query the page sends from now on; what it returns tells the queries sent a
+ * second time (a re-query) since the last clear.
+ */
+export function watchQueries<Q extends DataQuery>(
+  page: Page,
+  key: (q: Q) => string
+): { clear(): void; read(): string[] } {
+  const sent = new Map<string, number>();
+  let again: string[] = [];
+  page.on('request', (request) => {
+    for (const k of pulseQueries<Q>(request).map(key)) {
+      if (sent.has(k)) {
+        again.push(k);
+      }
+      sent.set(k, (sent.get(k) ?? 0) + 1);
+    }
+  });
+  return {
+    clear: () => {
+      again = [];
+    },
+    read: () => again,
+  };
+}
+
+/** What tells a feed query apart as it is sent (Grafana adds fields of its own). */
+export function feedQueryKey(q: FeedQuery): string {
+  return JSON.stringify([
+    q.refId,
+    q.path ?? q.subject,
+    q.format,
+    q.event,
+    q.fields ?? [],
+    q.timeField,
+    Boolean(q.withStreaming),
+  ]);
 }
