@@ -16,6 +16,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/httpstream"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/nats"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
 )
@@ -48,6 +49,7 @@ func sources() *source.Registry {
 	r.Register(mqtt.Name, mqtt.NewSource)
 	r.Register(httpstream.Name, httpstream.NewSource)
 	r.Register(websocket.Name, websocket.NewSource)
+	r.Register(nats.Name, nats.NewSource)
 	return r
 }
 
