@@ -39,6 +39,10 @@ type Report struct {
 	// MQTT is nil when the section did not run.
 	MQTT *MQTT
 
+	// Feeds are the NATS, SSE, NDJSON and WebSocket sections that ran, in
+	// the order they ran.
+	Feeds []FeedRun
+
 	// Sections are the sections that ran, when they are not all of them;
 	// nil for a full run.
 	Sections []string
@@ -52,7 +56,8 @@ func (r Report) Checks() []Check {
 	checks = append(checks, r.scaleChecks()...)
 	checks = append(checks, r.stalledChecks()...)
 	checks = append(checks, r.worstQueryChecks()...)
-	return append(checks, r.mqttChecks()...)
+	checks = append(checks, r.mqttChecks()...)
+	return append(checks, r.feedChecks()...)
 }
 
 // Markdown renders the report: where and how it ran, a summary of the
@@ -71,7 +76,7 @@ func (r Report) Markdown() string {
 		}
 		b.WriteString(summary.Markdown())
 	}
-	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection(), r.stalledSection(), r.worstQuerySection(), r.mqttSection()} {
+	for _, section := range []string{r.throughputSection(), r.latencySection(), r.scaleSection(), r.stalledSection(), r.worstQuerySection(), r.mqttSection(), r.feedSections()} {
 		if section != "" {
 			b.WriteString("\n")
 			b.WriteString(section)

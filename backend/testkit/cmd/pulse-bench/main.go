@@ -6,11 +6,14 @@
 // concurrent channels, the memory of streams whose receiver stalled, what
 // the worst QueryData request costs, and MQTT streaming against a
 // reference that works like grafana/mqtt-datasource, on a mosquitto of its
-// own (see package bench). Linux only; the MQTT section needs Debian's
-// mosquitto.
+// own, and NATS, HTTP Server-Sent Events, HTTP NDJSON and WebSocket
+// streaming against a reference that sends a frame with its schema per
+// message, on a nats-server and a feedhub of their own (see package
+// bench). Linux only; the MQTT section needs Debian's mosquitto, the NATS
+// section Debian's nats-server.
 //
 // From backend/testkit, the full run that writes docs/benchmarks.md (about
-// seven minutes):
+// eleven minutes):
 //
 //	go run ./cmd/pulse-bench -out ../../docs/benchmarks.md
 //
@@ -26,6 +29,10 @@
 // The MQTT section alone, quickly (fewer messages, shorter windows):
 //
 //	go run ./cmd/pulse-bench -sections mqtt -rounds 1 -duration 3s -mqtt-messages 50000 -mqtt-stalled 100000
+//
+// The NATS, SSE, NDJSON and WebSocket sections, quickly:
+//
+//	go run ./cmd/pulse-bench -sections nats,sse,ndjson,websocket -rounds 1 -feed-duration 2s -feed-messages 20000
 package main
 
 import (
@@ -66,13 +73,15 @@ type config struct {
 	mqttMessages   int
 	mqttStalled    int
 	mqttTopics     int
+	feedMessages   int
+	feedDuration   time.Duration
 	out            string
 	binary         string
 	verbose        bool
 }
 
 // allSections are the sections in the order they run.
-var allSections = []string{"throughput", "latency", "scale", "stalled", "worstquery", "mqtt"}
+var allSections = []string{"throughput", "latency", "scale", "stalled", "worstquery", "mqtt", "nats", "sse", "ndjson", "websocket"}
 
 // sectionsEnv chooses the sections when -sections is not given.
 const sectionsEnv = "PULSE_BENCH_SECTIONS"
@@ -130,6 +139,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.mqttMessages, "mqtt-messages", 200_000, "how many messages each MQTT saturation round publishes")
 	fs.IntVar(&cfg.mqttStalled, "mqtt-stalled", bench.TargetMQTTStalledMessages, "how many messages are published to an MQTT stream whose receiver stalled")
 	fs.IntVar(&cfg.mqttTopics, "mqtt-topics", bench.TargetMQTTTopics, "how many MQTT topics at 1 msg/s one connection follows")
+	fs.IntVar(&cfg.feedMessages, "feed-messages", bench.DefaultFeedMessages, "how many messages each saturation round of the NATS, SSE, NDJSON and WebSocket sections publishes")
+	fs.DurationVar(&cfg.feedDuration, "feed-duration", bench.DefaultFeedWindow, "how long each latency measurement of the NATS, SSE, NDJSON and WebSocket sections runs")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this Markdown file (docs/benchmarks.md)")
 	fs.StringVar(&cfg.binary, "binary", "", "the Pulse plugin binary for latency and scale (default: $PULSE_PLUGIN_BINARY, else build it)")
 	fs.BoolVar(&cfg.verbose, "v", false, "print the plugins' warnings and errors")
@@ -162,6 +173,9 @@ func parseFlags(args []string) (config, error) {
 	cfg.worstMaxRSS = *worstMaxRSS * 1_000_000
 	if cfg.mqttMessages < 1 || cfg.mqttStalled < 1 || cfg.mqttTopics < 1 {
 		return cfg, errors.New("-mqtt-messages, -mqtt-stalled and -mqtt-topics must be positive")
+	}
+	if cfg.feedMessages < 1 || cfg.feedDuration <= 0 {
+		return cfg, errors.New("-feed-messages and -feed-duration must be positive")
 	}
 	if cfg.window <= 0 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.settle < 0 {
 		return cfg, errors.New("-window and -duration must be positive, -warmup and -settle not negative")
@@ -211,6 +225,8 @@ func run(ctx context.Context, cfg config, log io.Writer) (bench.Report, error) {
 			err = runWorstQuery(ctx, cfg, binaries, &report, log)
 		case "mqtt":
 			err = runMQTT(ctx, cfg, binaries, &report, log)
+		default:
+			err = runFeed(ctx, cfg, binaries, &report, log, bench.FeedSource(section))
 		}
 		if err != nil {
 			return report, fmt.Errorf("%s: %w", section, err)

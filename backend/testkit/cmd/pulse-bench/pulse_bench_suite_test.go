@@ -28,7 +28,22 @@ var _ = Describe("parseFlags", func() {
 		Expect(cfg.mqttMessages).To(Equal(200_000))
 		Expect(cfg.mqttStalled).To(Equal(1_000_000))
 		Expect(cfg.mqttTopics).To(Equal(1000))
-		Expect(allSections[len(allSections)-1]).To(Equal("mqtt"), "the MQTT section runs last")
+		Expect(cfg.feedMessages).To(Equal(50_000))
+		Expect(cfg.feedDuration).To(Equal(5 * time.Second))
+		Expect(allSections[len(allSections)-5:]).To(Equal([]string{"mqtt", "nats", "sse", "ndjson", "websocket"}), "the push sources run last, MQTT first")
+	})
+
+	It("runs the feed sections alone and reads their settings, and refuses nonsense", func() {
+		GinkgoT().Setenv(sectionsEnv, "")
+		cfg, err := parseFlags([]string{"-sections", "nats,sse,ndjson,websocket", "-feed-messages", "2000", "-feed-duration", "2s"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cfg.sections).To(Equal([]string{"nats", "sse", "ndjson", "websocket"}))
+		Expect(cfg.feedMessages).To(Equal(2000))
+		Expect(cfg.feedDuration).To(Equal(2 * time.Second))
+		for _, args := range [][]string{{"-feed-messages", "0"}, {"-feed-duration", "0s"}, {"-feed-duration", "-1s"}, {"-sections", "http"}} {
+			_, err := parseFlags(args)
+			Expect(err).To(HaveOccurred(), "%v", args)
+		}
 	})
 
 	It("takes the sections from the environment unless the flag names them", func() {

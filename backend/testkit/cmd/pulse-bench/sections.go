@@ -158,9 +158,10 @@ var mqttCadencePeriods = []time.Duration{100 * time.Millisecond, 111 * time.Mill
 // mqttCadenceRows is how many rows each in-process timing hands over.
 const mqttCadenceRows = 50
 
-// mqttLatencyRuns are the latency runs of the MQTT section: topics at once
-// and messages a second on each, the quiet rate on as many topics as the
-// latency section has channels, the busy one on one topic.
+// mqttLatencyRuns are the latency runs of the MQTT section, and of the
+// feed sections on their series: topics at once and messages a second on
+// each, the quiet rate on as many topics as the latency section has
+// channels, the busy one on one topic.
 func mqttLatencyRuns(cfg config) []struct {
 	topics int
 	rate   float64
@@ -278,5 +279,72 @@ func runMQTT(ctx context.Context, cfg config, bins *binaries, report *bench.Repo
 		result.Topics = append(result.Topics, t)
 	}
 	report.MQTT = &result
+	return nil
+}
+
+// feedServerNames say what each feed section starts.
+var feedServerNames = map[bench.FeedSource]string{
+	bench.FeedNATS: "nats-server", bench.FeedSSE: "a feedhub (SSE)", bench.FeedNDJSON: "a feedhub (NDJSON)", bench.FeedWebSocket: "a feedhub (WebSocket)",
+}
+
+// runFeed runs the section of source (NATS, SSE, NDJSON or WebSocket):
+// Pulse against the feed reference on one server, a process each,
+// saturation rounds taking turns, then latency at the quiet and the busy
+// rate.
+func runFeed(ctx context.Context, cfg config, bins *binaries, report *bench.Report, log io.Writer, source bench.FeedSource) error {
+	pulse, err := bins.Pulse(ctx)
+	if err != nil {
+		return err
+	}
+	reference, err := bins.Reference(ctx)
+	if err != nil {
+		return err
+	}
+	opts := bench.FeedOptions{Messages: cfg.feedMessages, Rounds: cfg.rounds, LatencyTopics: cfg.latencyStreams, Warmup: cfg.warmup, Window: cfg.feedDuration}
+	fmt.Fprintf(log, "%s: starting %s…\n", source, feedServerNames[source])
+	rig, err := bench.StartFeedRig(source, opts)
+	if err != nil {
+		return err
+	}
+	defer rig.Close()
+	result := bench.FeedRun{Source: source, Options: opts}
+	binaryOf := map[bench.FeedSide]string{bench.FeedPulse: pulse, bench.FeedReferenceSide: reference}
+	endpoints := map[bench.FeedSide]bench.FeedEndpoint{}
+	for _, side := range bench.FeedSides {
+		host, err := bins.start(ctx, func(context.Context) (string, error) { return binaryOf[side], nil })
+		if err != nil {
+			return err
+		}
+		defer host.Close()
+		endpoints[side] = rig.Endpoint(side, host)
+	}
+	if err := rig.CheckPulsePath(ctx, endpoints[bench.FeedPulse]); err != nil {
+		return err
+	}
+	for round := range cfg.rounds {
+		for _, side := range bench.FeedSides {
+			fmt.Fprintf(log, "%s: saturation, %s, %s messages, round %d of %d…\n", source, side.Title(), bench.FormatCount(float64(cfg.feedMessages)), round+1, cfg.rounds)
+			s, err := rig.Saturation(ctx, endpoints[side], cfg.feedMessages, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "  %s rows delivered at %s rows/s; %s of plugin CPU per row\n",
+				bench.FormatCount(float64(s.Delivered)), bench.FormatCount(s.DeliveryRate()), bench.FormatMicros(s.CPUPerRow()))
+			result.Saturation = append(result.Saturation, s)
+		}
+	}
+	for _, run := range mqttLatencyRuns(cfg) {
+		for _, side := range bench.FeedSides {
+			fmt.Fprintf(log, "%s: latency, %s, %d series at %s msg/s each for %s…\n", source, side.Title(), run.topics, bench.FormatCount(run.rate), bench.FormatSpan(cfg.feedDuration))
+			l, err := rig.Latency(ctx, endpoints[side], run.topics, run.rate, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "  %s rows of %s published: p50 %s, p99 %s\n", bench.FormatCount(float64(l.All.Count)), bench.FormatCount(float64(l.Published)),
+				bench.FormatMs(l.All.P50), bench.FormatMs(l.All.P99))
+			result.Latency = append(result.Latency, l)
+		}
+	}
+	report.Feeds = append(report.Feeds, result)
 	return nil
 }
