@@ -337,3 +337,132 @@ describe('an MQTT data source', () => {
     });
   });
 });
+
+describe('HTTP, WebSocket and NATS data sources', () => {
+  const http = new DataSource(instanceSettings({ source: 'http' }));
+  const websocket = new DataSource(instanceSettings({ source: 'websocket' }));
+  const nats = new DataSource(instanceSettings({ source: 'nats' }));
+
+  it('offer a streaming query, and none to alert rules', () => {
+    for (const ds of [http, websocket, nats]) {
+      expect(ds.getDefaultQuery(CoreApp.PanelEditor)).toEqual({ withStreaming: true });
+      expect(ds.getDefaultQuery(CoreApp.UnifiedAlerting)).toEqual({ withStreaming: false });
+    }
+  });
+
+  it('leave out queries without their target yet', () => {
+    expect(http.filterQuery(q({ topic: 't' }))).toBe(false);
+    expect(http.filterQuery(q({ path: '/e' }))).toBe(true);
+    expect(websocket.filterQuery(q({ path: '' }))).toBe(false);
+    expect(nats.filterQuery(q({ subject: 'a.b' }))).toBe(true);
+    expect(nats.filterQuery(q({ subject: 'a.b', hide: true }))).toBe(false);
+  });
+
+  it('replace variables in the target, params, time field and fields', () => {
+    expect(
+      http.applyTemplateVariables(
+        q({
+          path: '/lines/$line',
+          format: '$fmt',
+          event: '$word',
+          timeField: '$ts',
+          fields: ['$metric'],
+          flushMs: '$flush',
+        }),
+        { fmt: { text: 'sse', value: 'sse' } }
+      )
+    ).toEqual(
+      q({
+        path: '/lines/line1',
+        format: 'sse',
+        event: 'many',
+        timeField: 'meta.ts',
+        fields: ['celsius', 'humidity'],
+        flushMs: 250,
+      })
+    );
+    expect(websocket.applyTemplateVariables(q({ path: '/ws', subscribeMessage: '{"line":"$line"}' }), {})).toEqual(
+      q({ path: '/ws', subscribeMessage: '{"line":"line1"}' })
+    );
+    expect(nats.applyTemplateVariables(q({ subject: 'plant.$line.temp', topic: '$line' }), {})).toEqual(
+      q({ subject: 'plant.line1.temp', topic: '$line' })
+    );
+  });
+
+  describe('query', () => {
+    let sent: PulseQuery[];
+    beforeEach(() => {
+      sent = [];
+      jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
+        sent = request.targets as PulseQuery[];
+        return of({ data: [] } as DataQueryResponse);
+      });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+
+    it('expands a multi-value path into one query per value, as an MQTT topic', async () => {
+      const response = await lastValueFrom(http.query(request([q({ path: '/rooms/$room', event: '$room' })])));
+      expect(sent).toEqual([
+        q({ refId: 'A/kitchen', path: '/rooms/kitchen', event: 'kitchen' }),
+        q({ refId: 'A/hall', path: '/rooms/hall', event: 'hall' }),
+      ]);
+      expect(response.errors).toBeUndefined();
+    });
+
+    it('expands a multi-value subject', async () => {
+      await lastValueFrom(nats.query(request([q({ subject: 'home.$room.${floor}' })])));
+      expect(sent.map((t) => [t.refId, t.subject])).toEqual([
+        ['A/kitchen/1', 'home.kitchen.1'],
+        ['A/kitchen/2', 'home.kitchen.2'],
+        ['A/kitchen/3', 'home.kitchen.3'],
+        ['A/hall/1', 'home.hall.1'],
+        ['A/hall/2', 'home.hall.2'],
+        ['A/hall/3', 'home.hall.3'],
+      ]);
+    });
+
+    it('refuses a param or time field whose variable has several values and is not in the target', async () => {
+      const ws = await lastValueFrom(websocket.query(request([q({ path: '/ws', subscribeMessage: '$room' })])));
+      expect(ws.errors).toEqual([
+        {
+          refId: 'A',
+          message:
+            'Query A: subscribeMessage: $room has several values selected, and a query reads one subscribeMessage',
+        },
+      ]);
+      const h = await lastValueFrom(http.query(request([q({ path: '/e', timeField: '$metric' })])));
+      expect(h.errors?.[0].message).toBe(
+        'Query A: timeField: $metric has several values selected, and a query reads one time field'
+      );
+      expect(sent).toEqual([]);
+    });
+
+    it(`refuses a subject that would expand into more than ${MAX_EXPANDED_QUERIES} queries`, async () => {
+      const values = Array.from({ length: MAX_EXPANDED_QUERIES + 1 }, (_, i) => `v${i}`);
+      const scopedVars = { many: { text: 'many', value: values } };
+      const response = await lastValueFrom(
+        nats.query({ targets: [q({ subject: 'plant.$many' })], scopedVars } as unknown as DataQueryRequest<PulseQuery>)
+      );
+      expect(response.errors).toEqual([
+        {
+          refId: 'A',
+          message:
+            `Query A: the subject's variables select 101 subjects, and one query expands into at most ${MAX_EXPANDED_QUERIES}: ` +
+            'select fewer values, or match them with a wildcard (for example a custom "All" value of *)',
+        },
+      ]);
+      expect(sent).toEqual([]);
+    });
+
+    it('holds back a query the backend would refuse, with its reason', async () => {
+      const bounded = new DataSource(instanceSettings({ source: 'nats', allowedTopics: ['plant.>'] }));
+      const response = await lastValueFrom(bounded.query(request([q({ subject: 'office.temp' })])));
+      expect(response.errors).toEqual([
+        { refId: 'A', message: `Query A: subject "office.temp" is not covered by this data source's allowed subjects` },
+      ]);
+      expect(sent).toEqual([]);
+    });
+  });
+});

@@ -106,6 +106,11 @@ describe('the live buffer', () => {
     const signals = new DataSource(instanceSettings());
     const req = request([{ refId: 'A', stepMs: 100 }], { maxDataPoints: 1000 });
     expect(mqtt.streamOptionsProvider(req, frame()).maxLength).toBe(10_000);
+    // Every feed keeps rows per data point as MQTT does: their rates are as unknown.
+    for (const source of ['http', 'websocket', 'nats']) {
+      const feed = new DataSource(instanceSettings({ source }));
+      expect([source, feed.streamOptionsProvider(req, frame()).maxLength]).toEqual([source, 10_000]);
+    }
     expect(signals.streamOptionsProvider(req, frame()).maxLength).toBe(3001);
     const kafka = new DataSource(instanceSettings({ source: 'kafka' }));
     expect(kafka.streamOptionsProvider(req, frame())).toEqual(standardStreamOptionsProvider(req, frame()));

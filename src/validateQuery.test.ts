@@ -174,3 +174,87 @@ describe('foreignFields', () => {
     expect(foreignFields(q({ topic: 't' }), 'kafka')).toEqual([]);
   });
 });
+
+describe('validateQuery for the HTTP, WebSocket and NATS sources', () => {
+  const check = (source: string, fields: Partial<PulseQuery>, options: Parameters<typeof validateQuery>[1] = {}) =>
+    validateQuery(q(fields), { source, ...options });
+
+  it('requires each source’s target', () => {
+    expect(check('http', {})).toEqual([
+      "path is required: the path to read under the data source's URL (/ for the URL itself)",
+    ]);
+    expect(check('websocket', { path: '' })).toEqual([
+      "path is required: the path to read under the data source's URL (/ for the URL itself)",
+    ]);
+    expect(check('nats', { topic: 'a/b' })).toEqual([
+      'subject is required: the NATS subject to read (* matches one token, > every token after it)',
+    ]);
+    expect(check('nats', { subject: 4 as unknown as string })).toEqual(['subject must be text, got 4']);
+  });
+
+  it('accepts a valid query of each source with the shared fields', () => {
+    const shared = { withStreaming: true, timeField: 'ts', fields: ['a'], flushMs: 250 };
+    expect(check('http', { path: '/events?x=1', format: 'sse', event: 'tick', ...shared })).toEqual([]);
+    expect(check('websocket', { path: '/ws', subscribeMessage: '{"op":"subscribe"}', ...shared })).toEqual([]);
+    expect(check('nats', { subject: 'plant.*.temp', ...shared })).toEqual([]);
+  });
+
+  it('names a path that would leave the URL, and one outside the allowed paths', () => {
+    expect(check('http', { path: '//evil/x' })).toEqual(['path must not name a host (//…)']);
+    expect(check('websocket', { path: '../x' })).toEqual([
+      "path must stay under the data source's URL, but .. climbs above it",
+    ]);
+    const allowed = { allowedTopics: ['/events/*'] };
+    expect(check('http', { path: 'events/a' }, allowed)).toEqual([]);
+    expect(check('http', { path: '/admin' }, allowed)).toEqual([
+      `path "/admin" is not covered by this data source's allowed paths`,
+    ]);
+  });
+
+  it('names a bad subject, and one outside the allowed subjects', () => {
+    expect(check('nats', { subject: 'a.>.b' })).toEqual([`subject '>' must be the last token, got "a.>.b"`]);
+    expect(check('nats', { subject: 'office.temp' }, { allowedTopics: ['plant.>'] })).toEqual([
+      `subject "office.temp" is not covered by this data source's allowed subjects`,
+    ]);
+  });
+
+  it('checks the HTTP format and event and the WebSocket subscribe message', () => {
+    expect(check('http', { path: 'e', format: 'xml' })).toEqual(['format must be one of auto, sse, ndjson, got "xml"']);
+    expect(check('http', { path: 'e', format: '$fmt' }, { allowVariables: true })).toEqual([]);
+    expect(check('http', { path: 'e', event: 'a\nb' })).toEqual(['event is an event name, which has no line break']);
+    expect(check('http', { path: 'e', event: 'e'.repeat(257) })).toEqual(['event must be at most 256 bytes, got 257']);
+    expect(check('http', { path: 'e', event: 'a\u0000' })).toEqual(['event must not contain U+0000 (NUL)']);
+    expect(check('websocket', { path: 'e', subscribeMessage: 'm'.repeat(16_384) })).toEqual([]);
+    expect(check('websocket', { path: 'e', subscribeMessage: 'm'.repeat(16_385) })).toEqual([
+      'subscribeMessage must be at most 16,384 bytes (16 KiB), got 16,385',
+    ]);
+    // The other sources' params are not theirs to check.
+    expect(check('nats', { subject: 's', format: 'xml' })).toEqual([]);
+  });
+
+  it('checks the channel’s length with the source’s params', () => {
+    const uid = 'u'.repeat(40);
+    // ds/<uid>/http/v1/100/ leaves 104 characters: 78 bytes of path, params and NULs.
+    expect(check('http', { path: 'p'.repeat(75), withStreaming: true }, { uid })).toEqual([]);
+    expect(check('http', { path: 'p'.repeat(72), format: 'ndjson', withStreaming: true }, { uid })).toEqual([
+      "with streaming, this query's channel would be 164 characters long, and Grafana allows 160 (the path, format, event, time field and fields take about 4 characters for every 3 bytes): shorten them, or turn streaming off",
+    ]);
+    expect(
+      check('websocket', { path: 'p', subscribeMessage: 'm'.repeat(100), withStreaming: true }, { uid })[0]
+    ).toMatch(/\(the path, subscribe message, time field and fields take/);
+    expect(check('nats', { subject: 's'.repeat(100), withStreaming: true }, { uid })[0]).toMatch(
+      /\(the subject, time field and fields take/
+    );
+    expect(check('nats', { subject: '$long', withStreaming: true }, { uid, allowVariables: true })).toEqual([]);
+  });
+});
+
+describe('foreignFields of the feeds', () => {
+  it('treats timeField and fields as every feed’s own', () => {
+    const query = q({ topic: 't', path: '/p', subject: 's', format: 'sse', timeField: 'ts', fields: ['a'] });
+    expect(foreignFields(query, 'nats')).toEqual(['topic', 'path', 'format']);
+    expect(foreignFields(query, 'http')).toEqual(['topic', 'subject']);
+    expect(foreignFields(q({ ...query, subscribeMessage: 'hi' }), 'websocket')).toEqual(['topic', 'format', 'subject']);
+    expect(foreignFields(q({ path: 'x', timeField: 'ts' }), 'signals')).toEqual(['timeField', 'path']);
+  });
+});

@@ -203,7 +203,7 @@ function Authentication({ editor, id }: { editor: SettingsEditor; id: (field: st
           editor={editor}
           id={id('bearerToken')}
           field="bearerToken"
-          label="Bearer token"
+          label="Token"
           placeholder="the token"
           tooltip="Sent as Authorization: Bearer <token> with every request. Grafana stores it encrypted and never shows it again."
           required

@@ -75,7 +75,7 @@ export function NatsConfig(props: ConfigProps) {
             editor={editor}
             id={`${ID}-token`}
             field="token"
-            label="Token"
+            label="Auth token"
             placeholder="the server's authorization token"
             tooltip="The token the servers' authorization expects. Grafana stores it encrypted and never shows it again."
             required
