@@ -193,3 +193,33 @@ var WebSocketKind = FeedKind{
 	Allowed: webAllowed, Outside: webOutside, Invalid: "//elsewhere.example/x",
 	Health: func(address string) string { return "Reached the WebSocket server at " + address },
 }
+
+// natsAllowed are the allowedTopics of the NATS data source of the feed
+// specs: subjects under pulse.
+var natsAllowed = []string{"pulse.>"}
+
+// natsOutside are subjects outside natsAllowed.
+var natsOutside = []string{">", "elsewhere.*.temp", "puls.x"}
+
+// natsHealth starts an OK health message of the NATS source.
+func natsHealth(address string) string { return "Connected to NATS at " + address }
+
+// NATSKind is the NATS source (jsonData.source "nats") on subjects no
+// JetStream stream stores, for FeedSpecs.
+var NATSKind = FeedKind{
+	Source: "nats", Title: "NATS", Target: "subject", Label: "subject",
+	Root: "pulse.core.", Sep: ".", One: "*", Many: ">",
+	Allowed: natsAllowed, Outside: natsOutside, Invalid: "pulse.>.x", Health: natsHealth,
+}
+
+// NATSStoredRoot starts the subjects of NATSStoredKind: the NATS server
+// of the feed specs must store "pulse.stored.>" in a JetStream stream.
+const NATSStoredRoot = "pulse.stored."
+
+// NATSStoredKind is the NATS source on subjects a JetStream stream stores,
+// which queries backfill from, for FeedSpecs.
+var NATSStoredKind = FeedKind{
+	Source: "nats", Title: "NATS with JetStream", Target: "subject", Label: "subject",
+	Root: NATSStoredRoot, Sep: ".", One: "*", Many: ">",
+	Allowed: natsAllowed, Outside: natsOutside, Invalid: "pulse.>.x", Health: natsHealth,
+}

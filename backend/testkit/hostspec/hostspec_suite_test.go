@@ -80,6 +80,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	DeferCleanup(feedDriver.Close)
 	feedStandIn = startGrafanaLike(host, mqttDS)
 	startWebFeeds()
+	startNATSFeeds()
 }, NodeTimeout(10*time.Minute))
 
 // Whatever the specs did, the plugin neither crashed nor raced.
