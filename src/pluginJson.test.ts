@@ -9,6 +9,12 @@ describe('plugin.json', () => {
     expect(shots.map((s) => s.path)).toEqual([
       'img/screenshot-config-mqtt.png',
       'img/screenshot-query-mqtt.png',
+      'img/screenshot-config-http.png',
+      'img/screenshot-query-http.png',
+      'img/screenshot-config-websocket.png',
+      'img/screenshot-query-websocket.png',
+      'img/screenshot-config-nats.png',
+      'img/screenshot-query-nats.png',
       'img/screenshot-config-signals.png',
       'img/screenshot-query-signals.png',
     ]);

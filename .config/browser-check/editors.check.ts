@@ -221,3 +221,171 @@ test('an MQTT data source: its settings, secrets and a query checked before it r
     `browser-check: PASS mqtt (editors rendered, 9 query runs, screenshots in ${path.relative(process.cwd(), IMG)})`
   );
 });
+
+test('an HTTP stream data source: its endpoint, token, headers and a path checked before it runs', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/');
+  await page.getByRole('radio', { name: 'HTTP stream', exact: true }).click();
+  await expect(page.getByTestId('pulse-config-http')).toBeVisible();
+  expect(await json(page, 'emitted-options')).toEqual({ source: 'http' });
+  await expect(page.getByTestId('pulse-query-editor')).toHaveAttribute('data-source', 'http');
+  expect(await json(page, 'emitted-query')).toEqual({ refId: 'A', withStreaming: true });
+  await expect(page.getByTestId('pulse-query-problems')).toContainText('path is required');
+
+  // The URL: another scheme is flagged, then fixed.
+  await enter(page, 'URL', 'ws://feed');
+  await expect(page.getByText(/^must be http:\/\/ or https:\/\//)).toBeVisible();
+  await enter(page, 'URL', 'https://feed.example.com/api');
+  await expect(page.getByText(/^must be http:\/\//)).toHaveCount(0);
+
+  // A bearer token, masked and sent in secureJsonData only.
+  await page.getByRole('radio', { name: 'Bearer token' }).click();
+  await expect(page.getByText('required while the authentication is a bearer token')).toBeVisible();
+  const token = page.getByLabel('Token', { exact: true });
+  await token.fill('s3cret');
+  await expect(token).toHaveAttribute('type', 'password');
+
+  // A custom header: the name in jsonData, the value encrypted.
+  await page.getByRole('button', { name: 'Add header' }).click();
+  await expect(page.getByText(/^required: the header's name/)).toBeVisible();
+  await enter(page, 'Header 1 name', 'X-Api-Key');
+  await page.getByLabel('Header 1 value', { exact: true }).fill('k3y');
+  expect(await json(page, 'emitted-secrets')).toEqual({ typed: ['bearerToken', 'httpHeaderValue1'], configured: {} });
+
+  await page.getByRole('button', { name: 'Add allowed path' }).click();
+  await page.getByLabel('Allowed path 1', { exact: true }).fill('/events/*/x');
+  await expect(page.getByText('may have a * only at its end (a prefix), got "/events/*/x"')).toBeVisible();
+  await enter(page, 'Allowed path 1', '/events/*');
+  await enter(page, 'Maximum streams', '200');
+  expect(await json(page, 'emitted-options')).toEqual({
+    source: 'http',
+    url: 'https://feed.example.com/api',
+    httpHeaderName1: 'X-Api-Key',
+    allowedTopics: ['/events/*'],
+    maxStreams: 200,
+  });
+
+  // The query: a path outside the allowed ones is listed before it runs, then a valid one.
+  const problemsBox = page.getByTestId('pulse-query-problems');
+  await enter(page, 'Path', '/admin');
+  await expect(problemsBox).toContainText(`path "/admin" is not covered by this data source's allowed paths`);
+  await enter(page, 'Path', '/events/live?room=kitchen');
+  await expect(problemsBox).toHaveCount(0);
+  await page.getByRole('radio', { name: 'SSE' }).click();
+  await enter(page, 'Event', 'reading');
+  await enter(page, 'Time field', 'ts');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await enter(page, 'Field 1', 'celsius');
+  await enter(page, 'Flush (ms)', '250');
+  expect(await json(page, 'emitted-query')).toEqual({
+    refId: 'A',
+    withStreaming: true,
+    path: '/events/live?room=kitchen',
+    format: 'sse',
+    event: 'reading',
+    timeField: 'ts',
+    fields: ['celsius'],
+    flushMs: 250,
+  });
+  // Two paths, the format, the event, the time field, a field and the flush window.
+  await expect(page.getByTestId('run-count')).toHaveText('7');
+
+  await page.screenshot({ path: path.join(SHOTS, 'editors-http.png'), fullPage: true });
+  await photographEditors(page, 'http');
+  expect(problems).toEqual([]);
+  console.log('browser-check: PASS http (editors rendered, 7 query runs)');
+});
+
+test('a WebSocket data source: basic authentication and a subscribe message', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/');
+  await page.getByRole('radio', { name: 'WebSocket', exact: true }).click();
+  await expect(page.getByTestId('pulse-config-websocket')).toBeVisible();
+
+  await enter(page, 'URL', 'https://feed');
+  await expect(page.getByText(/^must be ws:\/\/ or wss:\/\//)).toBeVisible();
+  await enter(page, 'URL', 'wss://feed.example.com/ws');
+  await page.getByRole('radio', { name: 'Basic' }).click();
+  await enter(page, 'User', 'grafana');
+  await page.getByLabel('Password', { exact: true }).fill('s3cret');
+  await page.locator('#pulse-websocket-tlsSkipVerify + label').click();
+  expect(await json(page, 'emitted-options')).toEqual({
+    source: 'websocket',
+    url: 'wss://feed.example.com/ws',
+    basicAuthUser: 'grafana',
+    tlsSkipVerify: true,
+  });
+  expect(await json(page, 'emitted-secrets')).toEqual({ typed: ['basicAuthPassword'], configured: {} });
+
+  await enter(page, 'Path', '../prices');
+  await expect(page.getByTestId('pulse-query-problems')).toContainText(
+    "path must stay under the data source's URL, but .. climbs above it"
+  );
+  await enter(page, 'Path', '/prices');
+  await enter(page, 'Subscribe message', '{"op": "subscribe", "channel": "btc-usd"}');
+  await enter(page, 'Time field', 'time');
+  expect(await json(page, 'emitted-query')).toEqual({
+    refId: 'A',
+    withStreaming: true,
+    path: '/prices',
+    subscribeMessage: '{"op": "subscribe", "channel": "btc-usd"}',
+    timeField: 'time',
+  });
+  await expect(page.getByTestId('pulse-query-problems')).toHaveCount(0);
+  await expect(page.getByTestId('run-count')).toHaveText('4');
+
+  await photographEditors(page, 'websocket');
+  expect(problems).toEqual([]);
+  console.log('browser-check: PASS websocket (editors rendered, 4 query runs)');
+});
+
+test('a NATS data source: servers, a credentials file, subjects and a wildcard query', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/');
+  await page.getByRole('radio', { name: 'NATS', exact: true }).click();
+  await expect(page.getByTestId('pulse-config-nats')).toBeVisible();
+
+  await enter(page, 'Servers', 'nats://a:4222,tls://b:4222');
+  await expect(page.getByText('lists nats:// and tls:// servers: use one scheme for all of them')).toBeVisible();
+  await enter(page, 'Servers', 'nats://nats-1:4222,nats://nats-2:4222');
+  await page.getByRole('radio', { name: 'Credentials file' }).click();
+  await expect(page.getByText('required while the authentication is “Credentials file”')).toBeVisible();
+  await page
+    .getByLabel('Credentials', { exact: true })
+    .fill('-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ\n------END NATS USER JWT------');
+  await expect(page.getByText('required while the authentication is “Credentials file”')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add allowed subject' }).click();
+  await enter(page, 'Allowed subject 1', 'plant.>');
+  expect(await json(page, 'emitted-options')).toEqual({
+    source: 'nats',
+    url: 'nats://nats-1:4222,nats://nats-2:4222',
+    authType: 'credentials',
+    allowedTopics: ['plant.>'],
+  });
+  expect(await json(page, 'emitted-secrets')).toEqual({ typed: ['credentials'], configured: {} });
+
+  const problemsBox = page.getByTestId('pulse-query-problems');
+  await enter(page, 'Subject', 'plant..temp');
+  await expect(problemsBox).toContainText('subject must not have an empty token');
+  await enter(page, 'Subject', 'office.temp');
+  await expect(problemsBox).toContainText(
+    `subject "office.temp" is not covered by this data source's allowed subjects`
+  );
+  await enter(page, 'Subject', 'plant.*.temp');
+  await expect(problemsBox).toHaveCount(0);
+  await enter(page, 'Time field', 'ts');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await enter(page, 'Field 1', 'celsius');
+  expect(await json(page, 'emitted-query')).toEqual({
+    refId: 'A',
+    withStreaming: true,
+    subject: 'plant.*.temp',
+    timeField: 'ts',
+    fields: ['celsius'],
+  });
+  await expect(page.getByTestId('run-count')).toHaveText('5');
+
+  await photographEditors(page, 'nats');
+  expect(problems).toEqual([]);
+  console.log('browser-check: PASS nats (editors rendered, 5 query runs)');
+});
