@@ -81,10 +81,18 @@ func (d *dialer) dial(abort context.Context, u *url.URL) (*websocket.Conn, error
 		}
 		return nil, errAborted
 	}
-	if err == nil && !stopped {
-		// The timeout closed the connection as the upgrade completed.
-		_ = conn.Close()
-		err = context.DeadlineExceeded
+	if ctx.Err() != nil && (err != nil && !errors.Is(err, websocket.ErrBadHandshake) || err == nil && !stopped) {
+		// The timeout closed the connection: say so, not what the
+		// closing did to the read or write under way.
+		if conn != nil {
+			_ = conn.Close()
+		}
+		var pe *phaseError
+		if errors.As(err, &pe) {
+			err = &phaseError{phase: pe.phase, err: context.DeadlineExceeded}
+		} else {
+			err = context.DeadlineExceeded
+		}
 	}
 	if err != nil {
 		return nil, d.k.classify(u, resp, err)

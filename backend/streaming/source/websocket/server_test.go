@@ -2,6 +2,7 @@ package websocket_test
 
 import (
 	"encoding/pem"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -68,11 +69,14 @@ func startServer(withTLS bool, opts ...serverOption) *server {
 	for _, o := range opts {
 		o(s)
 	}
-	h := http.HandlerFunc(s.serve)
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// The server's complaints (a client that refused its certificate)
+	// go to the spec's timeline.
+	s.srv.Config.ErrorLog = log.New(GinkgoWriter, "server: ", 0)
 	if withTLS {
-		s.srv = httptest.NewTLSServer(h)
+		s.srv.StartTLS()
 	} else {
-		s.srv = httptest.NewServer(h)
+		s.srv.Start()
 	}
 	DeferCleanup(s.close)
 	return s
@@ -138,11 +142,36 @@ func (s *server) peer(n int) *peer {
 	return s.peers[n-1]
 }
 
+// open is how many of the server's connections are open.
+func (s *server) open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.peers {
+		if !p.closed() {
+			n++
+		}
+	}
+	return n
+}
+
 // messages are the text messages clients sent, in order.
 func (s *server) messages() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.received...)
+}
+
+// sendEverywhere sends text on every open connection.
+func (s *server) sendEverywhere(text string) {
+	s.mu.Lock()
+	peers := append([]*peer(nil), s.peers...)
+	s.mu.Unlock()
+	for _, p := range peers {
+		if !p.closed() {
+			_ = p.send(text)
+		}
+	}
 }
 
 // close closes every connection and the server, and waits for their

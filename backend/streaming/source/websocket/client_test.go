@@ -1,0 +1,123 @@
+package websocket_test
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
+)
+
+// collector keeps the payloads a handler receives.
+type collector struct {
+	mu   sync.Mutex
+	msgs []feed.Message
+}
+
+func (c *collector) handle(m feed.Message) {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, m)
+	c.mu.Unlock()
+}
+
+func (c *collector) payloads() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, len(c.msgs))
+	for i, m := range c.msgs {
+		out[i] = string(m.Payload)
+	}
+	return out
+}
+
+var _ = Describe("The client", func() {
+	It("delivers each subscription's messages with its path as the series, and reports its connections", func() {
+		srv := newServer()
+		c := newClient(settingsOf(srv, "/v2"), nil, fastOptions)
+		Expect(c.Stats().Connected).To(BeFalse(), "no subscription, no connection")
+		var a, b collector
+		_, err := c.Subscribe(feed.Subscription{Target: "a"}, a.handle)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = c.Subscribe(feed.Subscription{Target: "/b"}, b.handle)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
+		paths := map[string]*peer{srv.peer(1).path: srv.peer(1), srv.peer(2).path: srv.peer(2)}
+		Expect(paths).To(HaveKey("/v2/a"))
+		Expect(paths).To(HaveKey("/v2/b"))
+		sendAll(paths["/v2/a"], []string{`{"x": 1}`})
+		sendAll(paths["/v2/b"], []string{`{"y": 2}`})
+		Eventually(a.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{`{"x": 1}`}))
+		Eventually(b.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{`{"y": 2}`}))
+		a.mu.Lock()
+		Expect(a.msgs[0].Series).To(Equal("a"))
+		Expect(a.msgs[0].Arrival).To(BeTemporally("~", time.Now(), 20*time.Second))
+		a.mu.Unlock()
+
+		paths["/v2/a"].closeWith(1000)
+		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Reconnects", uint64(1)))
+		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
+	})
+
+	It("drops the oldest waiting messages when a handler falls behind, and keeps the newest", func() {
+		noLeaks()
+		srv := newServer()
+		o := fastOptions
+		o.QueueLength = 8
+		c := newClient(settingsOf(srv, ""), nil, o)
+		gate := make(chan struct{})
+		var got collector
+		_, err := c.Subscribe(feed.Subscription{Target: "/slow"}, func(m feed.Message) {
+			<-gate
+			got.handle(m)
+		})
+		Expect(err).NotTo(HaveOccurred())
+		msgs, _ := numbered(0, 100)
+		sendAll(srv.peer(1), msgs)
+		// One message is in the handler; of the 99 others, 8 wait.
+		Eventually(func() uint64 { return c.Stats().Dropped }).WithTimeout(20 * time.Second).Should(BeEquivalentTo(91))
+		close(gate)
+		Eventually(func() int { return len(got.payloads()) }).WithTimeout(20 * time.Second).Should(Equal(9))
+		Expect(got.payloads()[1:]).To(Equal(msgs[92:]))
+	})
+
+	It("closes each connection on Unsubscribe and every one on Close, leaving no goroutine behind", func() {
+		srv := newServer()
+		settle := func() int {
+			runtime.GC()
+			return runtime.NumGoroutine()
+		}
+		before := settle()
+		c := newClient(settingsOf(srv, ""), nil, fastOptions)
+		var subs []feed.Subscribed
+		for i := range 6 {
+			sub, err := c.Subscribe(feed.Subscription{Target: fmt.Sprintf("/p%d", i)}, func(feed.Message) {})
+			Expect(err).NotTo(HaveOccurred())
+			subs = append(subs, sub)
+		}
+		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
+		running := settle()
+		Expect(running).To(BeNumerically(">=", before+6*3), "a reader, a pinger and a handler per subscription, and the server's")
+
+		for _, sub := range subs[:3] {
+			sub.Unsubscribe()
+			sub.Unsubscribe() // again: nothing
+		}
+		Eventually(func() int { return srv.connections() - srv.open() }).WithTimeout(20*time.Second).Should(Equal(3), "closed by the client")
+		Eventually(settle).WithTimeout(20 * time.Second).Should(BeNumerically("<=", running-3*3+2))
+
+		c.Close()
+		c.Close()
+		Eventually(srv.open).WithTimeout(20 * time.Second).Should(BeZero())
+		Eventually(settle).WithTimeout(20 * time.Second).Should(BeNumerically("<=", before+2))
+		subs[3].Unsubscribe()
+
+		_, err := c.Subscribe(feed.Subscription{Target: "/late"}, func(feed.Message) {})
+		Expect(err).To(MatchError(websocket.ErrClosed))
+		Expect(c.Health(ctxFor(time.Second))).To(MatchError(websocket.ErrClosed))
+	})
+})
