@@ -352,7 +352,9 @@ test('a NATS data source: servers, a credentials file, subjects and a wildcard q
   await expect(page.getByText('required while the authentication is “Credentials file”')).toBeVisible();
   await page
     .getByLabel('Credentials', { exact: true })
-    .fill('-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ\n------END NATS USER JWT------');
+    .fill(
+      '-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\nSUAM\n------END USER NKEY SEED------'
+    );
   await expect(page.getByText('required while the authentication is “Credentials file”')).toHaveCount(0);
   await page.getByRole('button', { name: 'Add allowed subject' }).click();
   await enter(page, 'Allowed subject 1', 'plant.>');

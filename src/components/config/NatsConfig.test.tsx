@@ -85,16 +85,24 @@ describe('NATS config editor', () => {
     expect(last().secureJsonData).toEqual({ token: 's3cret', password: 'pw' });
 
     await user.click(screen.getByRole('radio', { name: 'NKey' }));
+    await user.type(screen.getByLabelText('NKey seed'), 'UAAA');
+    expect(screen.getByText('must be an NKey user seed: one line starting with SU')).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('NKey seed'));
     await user.type(screen.getByLabelText('NKey seed'), 'SUAAA');
     expect(last().secureJsonData).toMatchObject({ nkeySeed: 'SUAAA' });
+    expect(screen.queryByText(/^must be an NKey user seed/)).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('radio', { name: 'Credentials file' }));
     expect(last().jsonData).toMatchObject({ authType: 'credentials' });
     await user.click(screen.getByLabelText('Credentials'));
     await user.paste('-----BEGIN NATS USER JWT-----\neyJ\n------END NATS USER JWT------');
+    expect(screen.getByText(/^must be the content of a .creds file/)).toBeInTheDocument();
+    await user.paste('\n-----BEGIN USER NKEY SEED-----\nSUAAA\n------END USER NKEY SEED------');
     expect(last().secureJsonData).toMatchObject({
-      credentials: '-----BEGIN NATS USER JWT-----\neyJ\n------END NATS USER JWT------',
+      credentials:
+        '-----BEGIN NATS USER JWT-----\neyJ\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\nSUAAA\n------END USER NKEY SEED------',
     });
+    expect(screen.queryByText(/^must be the content of a .creds file/)).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('radio', { name: 'None' }));
     expect(last().jsonData).toEqual({ source: 'nats', username: 'grafana' });

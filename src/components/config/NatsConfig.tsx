@@ -117,6 +117,9 @@ export function NatsConfig(props: ConfigProps) {
             tooltip="The user's NKey seed, which starts with SU; the servers know its public key (U…). Grafana stores it encrypted and never shows it again."
             required
             requiredWhile={requiredWhile}
+            validate={(seed) =>
+              /^SU[A-Z2-7]+$/.test(seed.trim()) ? undefined : 'must be an NKey user seed: one line starting with SU'
+            }
           />
         )}
         {authType === 'credentials' && (
@@ -126,6 +129,11 @@ export function NatsConfig(props: ConfigProps) {
             field="credentials"
             label="Credentials"
             placeholder="-----BEGIN NATS USER JWT----- … the whole .creds file"
+            validate={(creds) =>
+              /BEGIN NATS USER JWT/.test(creds) && /BEGIN USER NKEY SEED/.test(creds)
+                ? undefined
+                : 'must be the content of a .creds file: a user JWT and its NKey user seed, each between its BEGIN and END lines'
+            }
             tooltip="The content of the user's .creds file, its JWT and NKey seed, as nsc writes it. Grafana stores it encrypted and never shows it again."
             required
             requiredWhile={requiredWhile}
