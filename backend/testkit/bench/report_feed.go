@@ -125,7 +125,13 @@ func whyFeedCPU(ratio float64, pulse, ref FeedSaturation) string {
 			FormatCount(float64(pulse.Delivered)/float64(pulse.Packets)))
 	}
 	if lost := pulse.Lost(); lost > 0 {
-		why += fmt.Sprintf("Pulse delivered %s of %s messages (%s). ", FormatCount(float64(pulse.Delivered)), FormatCount(float64(pulse.Published)), lossReasons(pulse))
+		why += fmt.Sprintf("Pulse delivered %s of %s messages (%s)", FormatCount(float64(pulse.Delivered)), FormatCount(float64(pulse.Published)), lossReasons(pulse))
+		if pulse.Received > float64(pulse.Delivered) {
+			perMessage := time.Duration(float64(pulse.PluginCPU) / pulse.Received)
+			why += fmt.Sprintf(", though its taps received %s: per message received its CPU was %s, %.2f of the reference's per row",
+				FormatCount(pulse.Received), FormatMicros(perMessage), float64(perMessage)/float64(ref.CPUPerRow()))
+		}
+		why += ". "
 	}
 	return strings.TrimSpace(why)
 }
