@@ -236,6 +236,8 @@ describe('validateQuery for the HTTP, WebSocket and NATS sources', () => {
     const uid = 'u'.repeat(40);
     // ds/<uid>/http/v1/100/ leaves 104 characters: 78 bytes of path, params and NULs.
     expect(check('http', { path: 'p'.repeat(75), withStreaming: true }, { uid })).toEqual([]);
+    // A format spelled out as its default is written empty, as the backend writes it.
+    expect(check('http', { path: 'p'.repeat(75), format: 'auto', withStreaming: true }, { uid })).toEqual([]);
     expect(check('http', { path: 'p'.repeat(72), format: 'ndjson', withStreaming: true }, { uid })).toEqual([
       "with streaming, this query's channel would be 164 characters long, and Grafana allows 160 (the path, format, event, time field and fields take about 4 characters for every 3 bytes): shorten them, or turn streaming off",
     ]);

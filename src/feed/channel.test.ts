@@ -21,6 +21,23 @@ describe('feed channel paths', () => {
     );
   });
 
+  it('match the examples of docs/http.md, docs/websocket.md and docs/nats.md', () => {
+    expect(
+      feedChannelPath('http', {
+        target: '/sse/home/kitchen',
+        params: ['', 'climate'],
+        timeField: 'ts',
+        fields: ['temp'],
+      })
+    ).toBe('http/v1/100/L3NzZS9ob21lL2tpdGNoZW4AAGNsaW1hdGUAdHMAdGVtcA');
+    expect(
+      feedChannelPath('websocket', { target: 'home/kitchen', params: [''], timeField: 'ts', fields: ['temp'] })
+    ).toBe('websocket/v1/100/aG9tZS9raXRjaGVuAAB0cwB0ZW1w');
+    expect(feedChannelPath('nats', { target: 'home.*.climate', timeField: 'ts', fields: ['temp'] })).toBe(
+      'nats/v1/100/aG9tZS4qLmNsaW1hdGUAdHMAdGVtcA'
+    );
+  });
+
   it('are the MQTT path for MQTT, which has no params', () => {
     expect(feedChannelPath('mqtt', { target: 'plant/+/temp', timeField: 'ts' })).toBe(
       'mqtt/v1/100/cGxhbnQvKy90ZW1wAHRz'

@@ -12,12 +12,14 @@ export interface FeedSpec {
   target: TargetField;
   /** The source's params, in the order the backend encodes them into the channel path. */
   params: readonly ParamField[];
+  /** The value each param has when empty: the backend writes a param spelled out as its default empty. */
+  defaults?: Readonly<Partial<Record<ParamField, string>>>;
 }
 
 /** Each feed source's target and params, as the backend reads them. */
 export const FEEDS: Readonly<Record<FeedSourceName, FeedSpec>> = {
   mqtt: { target: 'topic', params: [] },
-  http: { target: 'path', params: ['format', 'event'] },
+  http: { target: 'path', params: ['format', 'event'], defaults: { format: 'auto' } },
   websocket: { target: 'path', params: ['subscribeMessage'] },
   nats: { target: 'subject', params: [] },
 };
@@ -33,10 +35,14 @@ export function targetOf(source: FeedSourceName, query: PulseQuery): string | un
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The query's params of a feed source, in order; empty text for one unset (or not text). */
+/**
+ * The query's params of a feed source, in order, as the backend writes them into the channel path:
+ * empty text for one unset, not text, or spelled out as its default (`format` `auto`).
+ */
 export function paramsOf(source: FeedSourceName, query: PulseQuery): string[] {
-  return FEEDS[source].params.map((p) => {
+  const { params, defaults } = FEEDS[source];
+  return params.map((p) => {
     const value: unknown = query[p];
-    return typeof value === 'string' ? value : '';
+    return typeof value === 'string' && value !== defaults?.[p] ? value : '';
   });
 }
