@@ -360,6 +360,32 @@ var _ = Describe("Streams", func() {
 		Eventually(done).Should(Receive(MatchError(feed.ErrClosed)))
 	})
 
+	It("let one late row of a steady cadence delay at most the row after it, not every later one", func() {
+		// Rows one window apart, the second 1.8 s late: the third comes
+		// early for its window and waits, but the fourth is on time again
+		// and goes at once (were windows measured from the end of the
+		// waits, it would wait 1.8 s too, and so would every later row).
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		const window = 2 * time.Second
+		path := pathOf(f, map[string]any{"topic": "t", "flushMs": window.Milliseconds()})
+		rec, _ := runStream(f, path)
+		start := time.Now()
+		at := func(d time.Duration) { time.Sleep(time.Until(start.Add(d))) }
+		up.publish("t", `{"n": 0}`)
+		Eventually(rec.Count).Should(Equal(1))
+		at(window + 1800*time.Millisecond)
+		up.publish("t", `{"n": 1}`)
+		Eventually(rec.Count).Should(Equal(2))
+		at(2 * window)
+		up.publish("t", `{"n": 2}`)
+		Eventually(rec.Count).WithTimeout(3 * time.Second).Should(Equal(3))
+		at(3 * window)
+		up.publish("t", `{"n": 3}`)
+		Eventually(rec.Count).WithTimeout(1200*time.Millisecond).Should(Equal(4), "the row on time goes at once")
+		Expect(rec.Values("n")).To(Equal([]string{"0", "1", "2", "3"}))
+	})
+
 	It("send full frames of a backlog at once, and the rest when the flush window ends", func() {
 		f, up, _ := newFeed(feed.Settings{})
 		DeferCleanup(f.Close)

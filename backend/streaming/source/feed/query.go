@@ -25,7 +25,8 @@ type Query struct {
 	// Fields is fields, the gjson paths of the values to keep; empty means
 	// every field.
 	Fields []string
-	// FlushMs is flushMs: a stream sends at most one frame per window.
+	// FlushMs is flushMs: a stream sends about one frame per window (see
+	// stream.run).
 	FlushMs int64
 }
 

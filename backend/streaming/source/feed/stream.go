@@ -23,14 +23,16 @@ type stream struct {
 	// sentVersion is the layout version whose schema the stream sent last;
 	// -1 before the first frame, which always carries the schema.
 	sentVersion int
-	// lastDue is when the last frame fell due: when its rows were read, or
-	// the end of the window they waited for. The next window starts there,
-	// not when the send ended, so that sends that take time do not push
-	// every later frame back (rows arriving one window apart go out at
-	// once, each).
+	// lastDue is when the last frame fell due: when its rows were first
+	// read, also when they then waited for the window to end. The next
+	// window starts there, not when the send ended, so that sends that
+	// take time do not push every later frame back, and not when the
+	// window waited for ended, so that rows arriving about one window
+	// apart wait at most for how early they came (a late one does not
+	// delay every later one).
 	lastDue time.Time
-	// waited is the end of the window the rows just read waited for.
-	waited  time.Time
+	// seen is when the rows that wait for the window were first read.
+	seen    time.Time
 	frames  int64
 	rows    int64
 	bytes   int64
@@ -43,7 +45,10 @@ type stream struct {
 // then restarts the stream on the new one). A row
 // goes out at once unless a frame went out less than a flush window ago:
 // then it waits for the window to end and goes with every row added by
-// then, or earlier if those fill a frame.
+// then, or earlier if those fill a frame. The window is measured from when
+// the last frame's rows were first read: frames keep to one per window on
+// average, and two are never closer than a window less the time the later
+// one's rows waited.
 func (s *stream) run(ctx context.Context, next uint64) error {
 	wake, stop := s.tap.listen()
 	defer stop()
@@ -101,11 +106,13 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			}
 			// Read again from the same place: more rows came meanwhile.
 			next = after - uint64(len(entries))
-			s.waited = windowEnd
+			if s.seen.IsZero() {
+				s.seen = now
+			}
 			continue
 		}
-		if !s.waited.IsZero() {
-			due, s.waited = s.waited, time.Time{}
+		if !s.seen.IsZero() {
+			due, s.seen = s.seen, time.Time{}
 		}
 		s.lastDue = due
 		start := time.Now()
