@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -51,6 +52,20 @@ var _ = Describe("Health", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(HavePrefix("Reached the WebSocket server at " + srv.url("/base") + ". Following 0 path(s) now"))
 		Expect(srv.peer(1).path).To(Equal("/base?key=abc"))
+	})
+
+	It("takes a base URL that answers the upgrade with a web page (HTTP 200) as reachable, and says so", func() {
+		srv := newServer(refusing(func(w http.ResponseWriter, r *http.Request) bool {
+			if r.URL.Path == "/base" {
+				_, _ = w.Write([]byte("the feeds are under /ws/"))
+				return true
+			}
+			return false
+		}))
+		src, _ := openSource(settingsOf(srv, "/base"), nil, fastOptions)
+		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(msg).To(ContainSubstring("The URL itself answered the WebSocket upgrade with HTTP 200 OK: queries name the paths under it."))
 	})
 
 	It("takes a base URL that answers the upgrade with 404 as reachable, and says so", func() {
@@ -147,5 +162,44 @@ var _ = Describe("Health", func() {
 			_, err = src.CheckHealth(ctxFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("does not speak TLS; use ws://")))
 		})
+	})
+})
+
+// lines is a logger that keeps its lines as text.
+type lines struct {
+	mu   sync.Mutex
+	text []string
+}
+
+func (l *lines) add(level, msg string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.text = append(l.text, fmt.Sprintln(append([]any{level, msg}, args...)...))
+}
+
+func (l *lines) Debug(msg string, args ...any) { l.add("DEBUG", msg, args...) }
+func (l *lines) Info(msg string, args ...any)  { l.add("INFO", msg, args...) }
+func (l *lines) Warn(msg string, args ...any)  { l.add("WARN", msg, args...) }
+
+func (l *lines) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.text, "")
+}
+
+var _ = Describe("Logs", func() {
+	It("say why attempts fail and connections end, and never quote a secret", func() {
+		noLeaks()
+		srv := newServer(wantBearer("right-token", http.StatusUnauthorized))
+		log := &lines{}
+		o := fastOptions
+		o.Logger = log
+		c := newClient(map[string]any{"url": srv.url(""), "httpHeaderName1": "X-Key"},
+			map[string]string{"bearerToken": "token-never-logged", "httpHeaderValue1": "header-never-logged"}, o)
+		_, err := c.Subscribe(feed.Subscription{Target: "/x"}, func(feed.Message) {})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(log.all).WithTimeout(20 * time.Second).Should(ContainSubstring("the server refused the credentials (HTTP 401)"))
+		Expect(fmt.Sprint(c)).NotTo(ContainSubstring("never-logged"))
+		Expect(log.all()).NotTo(ContainSubstring("never-logged"))
 	})
 })
