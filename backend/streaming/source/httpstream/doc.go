@@ -18,8 +18,8 @@
 //     application/x-ndjson, application/ndjson, application/jsonl,
 //     application/x-jsonlines, application/json and text/plain as NDJSON;
 //     any other type is logged and retried. "sse" and "ndjson" read the
-//     body so whatever its Content-Type. "auto" and an empty format read
-//     alike but are two taps;
+//     body so whatever its Content-Type. "auto" and an empty format are
+//     one query: they share a tap and a channel path (feed.Param.Default);
 //   - "event": keep only the Server-Sent Events of that type ("message"
 //     for events without an event field); empty keeps every event.
 //
@@ -38,8 +38,12 @@
 // and no duplicate. When the stream ends or fails, it is opened again:
 //
 //   - after a stream that delivered something: the server's retry when
-//     it set one (kept within RetryDelay's bounds, 100 ms to 60 s),
-//     otherwise Options.MinBackoff with jitter;
+//     it set one (kept within RetryDelay's bounds, 100 ms to 60 s);
+//     after a plain response (the server ended it cleanly within 5 s) at
+//     least DefaultRetryDelay (3 s), growing like a backoff while the
+//     path keeps answering so, so that a path that is no stream is not
+//     polled several times a second; otherwise Options.MinBackoff with
+//     jitter;
 //   - after a failure (a connection or TLS error, a status that is not
 //     2xx, a Content-Type auto cannot read, a stream that ended before it
 //     delivered anything): exponential backoff from MinBackoff to

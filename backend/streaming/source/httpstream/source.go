@@ -16,7 +16,8 @@ const Name = "http"
 // https) and the shared feed settings (feed.ParseSettings), makes the data
 // source's Client, and serves queries and channels from it through a
 // feed.Feed. A query names a path under the data source's URL in "path"
-// (required; "/" is the base itself), and may set "format" ("auto", the
+// (required; "/" is the base when the base ends with "/" or has no path,
+// and "?" alone the base exactly), and may set "format" ("auto", the
 // default, "sse" or "ndjson") and "event" (keep only the Server-Sent
 // Events of that type; empty keeps every event). Its one series is
 // labelled path=<the query's path>.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -75,6 +76,21 @@ var _ = Describe("The HTTP source", func() {
 		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL}, nil)
 		rec := streamQuery(src, map[string]any{"path": "/feed.ndjson", "format": "ndjson"})
 		Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal(numbers(1, 30)))
+	})
+
+	It("waits DefaultRetryDelay and longer before asking again for a path that answers with a plain response, instead of polling it", func() {
+		var requests atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := requests.Add(1)
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			fmt.Fprintf(w, "{\"n\": %d}\n", n)
+		}))
+		DeferCleanup(srv.Close)
+		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL}, nil)
+		rec := streamQuery(src, map[string]any{"path": "/status.json", "format": "ndjson"})
+		Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal([]string{"1"}))
+		Consistently(requests.Load).WithTimeout(2*time.Second).Should(BeNumerically("==", 1), "no request again within 2 s")
+		Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal([]string{"1", "2"}), "but again after about 3 s")
 	})
 
 	It("picks the format by Content-Type in auto mode, and logs a type it cannot read, in plain words, retrying", func() {

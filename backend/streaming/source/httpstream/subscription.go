@@ -36,6 +36,7 @@ type subscription struct {
 	// The goroutine's own.
 	lastID   string        // the SSE stream's last event ID, sent as Last-Event-ID
 	retry    time.Duration // the SSE stream's retry, 0 when it set none
+	plain    int           // plain responses in a row (attempt.complete)
 	failures int           // failed attempts in a row
 	opened   int           // streams opened
 	logged   string        // the failure logged last
@@ -51,7 +52,17 @@ type attempt struct {
 	opened   bool  // a 2xx response in a known format was read
 	received bool  // the stream sent at least one event or line
 	refused  bool  // HTTP 401 or 403
+	// complete is true for a response the server ended cleanly within
+	// shortResponse of opening it: a plain response rather than a stream.
+	complete bool
 }
+
+// shortResponse is how long a response must last, when the server ends it
+// cleanly and set no retry, for its end to count as a stream's end rather
+// than a plain response's: requests for a path that answers with a plain
+// response wait DefaultRetryDelay, and longer each time in a row, instead
+// of polling it several times a second.
+const shortResponse = 5 * time.Second
 
 func newSubscription(c *Client, u *url.URL, sub feed.Subscription, handler func(feed.Message)) *subscription {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,13 +102,20 @@ func (s *subscription) wait(a attempt) time.Duration {
 		return max(o.AuthBackoff, backoff(o.MinBackoff, o.MaxBackoff, s.failures))
 	case a.opened && a.received:
 		// A stream that worked and ended: the server's retry when it set
-		// one (it may be about to resume where it left), otherwise the
-		// first backoff.
+		// one (it may be about to resume where it left); for a plain
+		// response, DefaultRetryDelay and longer each time in a row;
+		// otherwise the first backoff.
 		s.failures = 0
 		s.logged = "" // a failure after a working stream is news
 		if s.retry > 0 {
+			s.plain = 0
 			return RetryDelay(s.retry)
 		}
+		if a.complete {
+			s.plain++
+			return max(DefaultRetryDelay, backoff(o.MinBackoff, o.MaxBackoff, s.plain))
+		}
+		s.plain = 0
 		return backoff(o.MinBackoff, o.MaxBackoff, 1)
 	default:
 		// A failure, or a stream that ended before it sent anything: the
@@ -164,11 +182,13 @@ func (s *subscription) attempt() attempt {
 	s.up.Store(true)
 	defer s.up.Store(false)
 	a := attempt{opened: true}
+	opened := time.Now()
 	if format == FormatSSE {
 		a.received, err = s.readSSE(rsp.Body)
 	} else {
 		a.received, err = s.readNDJSON(rsp.Body)
 	}
+	a.complete = errors.Is(err, io.EOF) && time.Since(opened) < shortResponse
 	a.err = s.ended(err)
 	return a
 }
