@@ -28,6 +28,8 @@ const swc = {
 module.exports = {
   rootDir: path.resolve(__dirname, '..'),
   testEnvironment: 'jsdom',
+  // A busy CI machine (2 cores, other suites running) renders slowly: no test is about time.
+  testTimeout: 30000,
   setupFilesAfterEnv: ['<rootDir>/.config/jest-setup.js'],
   testMatch: ['<rootDir>/src/**/__tests__/**/*.{js,jsx,ts,tsx}', '<rootDir>/src/**/*.{spec,test,jest}.{js,jsx,ts,tsx}'],
   transform: {
