@@ -22,9 +22,9 @@ var ErrClosed = errors.New("websocket: the client is closed")
 // Concurrency: every method may be called from any goroutine, also
 // concurrently. Each subscription's handler runs on a goroutine of its
 // own, one message at a time in the order the server sent them, fed
-// through a bounded queue (Options.QueueLength and QueueBytes) that drops
-// its oldest message when the handler falls behind, counted in
-// Stats().Dropped. A handler must call neither its Unsubscribe nor Close:
+// through a bounded queue (Options.QueueLength and QueueBytes): when the
+// handler falls behind, the connection's reader waits for room, and TCP
+// slows the server, so no message is dropped. A handler must call neither its Unsubscribe nor Close:
 // both wait for it to return.
 type Client struct {
 	base    *url.URL
@@ -37,8 +37,8 @@ type Client struct {
 	sessions map[*session]struct{}
 	closed   bool
 
-	reconnects, dropped atomic.Uint64
-	note                atomic.Pointer[string] // what the last health check noticed
+	reconnects atomic.Uint64
+	note       atomic.Pointer[string] // what the last health check noticed
 }
 
 // Subscribe opens a connection to sub.Target, a path under the data
@@ -69,7 +69,7 @@ func (c *Client) Subscribe(sub feed.Subscription, handler func(feed.Message)) (f
 	if c.closed {
 		return feed.Subscribed{}, ErrClosed
 	}
-	s := &session{c: c, target: sub.Target, url: u, message: message, q: newQueue(handler, c.o, &c.dropped)}
+	s := &session{c: c, target: sub.Target, url: u, message: message, q: newQueue(handler, c.o)}
 	c.sessions[s] = struct{}{}
 	s.start()
 	var once sync.Once
@@ -86,7 +86,7 @@ func (c *Client) Subscribe(sub feed.Subscription, handler func(feed.Message)) (f
 // Stats are the connections' state and counters: Connected is true while
 // there is at least one subscription and every subscription's connection
 // is up; Reconnects counts the connections made after a subscription's
-// first; Dropped the messages its queue dropped.
+// first; Dropped is always zero (a queue waits instead).
 func (c *Client) Stats() feed.UpstreamStats {
 	c.mu.Lock()
 	up := 0
@@ -97,7 +97,7 @@ func (c *Client) Stats() feed.UpstreamStats {
 	}
 	n := len(c.sessions)
 	c.mu.Unlock()
-	return feed.UpstreamStats{Connected: n > 0 && up == n, Reconnects: c.reconnects.Load(), Dropped: c.dropped.Load()}
+	return feed.UpstreamStats{Connected: n > 0 && up == n, Reconnects: c.reconnects.Load()}
 }
 
 // Close ends every subscription, closing its connection, and waits for

@@ -47,9 +47,9 @@
 // longer, which starts the count again.
 //
 // Handlers: each subscription's messages wait for its handler in a queue
-// of at most Options.QueueLength messages and QueueBytes bytes; a handler
-// that falls behind loses the oldest waiting messages, counted as
-// dropped, never the newest, and never holds up the connection.
+// of at most Options.QueueLength messages and QueueBytes bytes; when a
+// handler falls behind, the connection's reader waits for room, and TCP
+// slows the server: no message is dropped.
 //
 // # Health
 //

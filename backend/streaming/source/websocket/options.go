@@ -59,13 +59,13 @@ type Options struct {
 	// 1009) and dialled again. Zero means DefaultReadLimit (1 MiB).
 	ReadLimit int64
 	// QueueLength is how many messages wait at most for one
-	// subscription's handler; past it the oldest waiting message is
-	// dropped and counted. Zero means DefaultQueueLength (1024).
+	// subscription's handler; past it the connection's reader waits for
+	// room. Zero means DefaultQueueLength (1024).
 	QueueLength int
 	// QueueBytes is how many payload bytes wait at most for one
-	// subscription's handler; past it the oldest waiting messages are
-	// dropped and counted, though the newest is always kept. Zero means
-	// DefaultQueueBytes (4 MiB).
+	// subscription's handler (one message always fits); past it the
+	// connection's reader waits for room. Zero means DefaultQueueBytes
+	// (4 MiB).
 	QueueBytes int
 	// Logger hears about connections made, ended and refused; nil logs
 	// nothing (NewSource logs through the SDK's default logger). Log lines

@@ -2,43 +2,41 @@ package websocket
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 )
 
 // queue hands one subscription's messages from its connection's reader to
-// its handler: the reader pushes, never waiting, and the queue's own
-// goroutine calls the handler with each message, one at a time, in arrival
-// order. It holds at most Options.QueueLength messages and
-// Options.QueueBytes payload bytes; a push past either drops the oldest
-// waiting messages and counts them (the newest one is always kept): a
-// slow handler loses old messages, which a live panel needs least, and
-// never holds up the reader.
+// its handler: the reader pushes, and the queue's own goroutine calls the
+// handler with each message, one at a time, in arrival order. It holds at
+// most Options.QueueLength messages and Options.QueueBytes payload bytes
+// (one message always fits); a push past either waits for room, so that a
+// handler that falls behind slows the reader, and TCP the server, rather
+// than losing messages.
 type queue struct {
 	handler  func(feed.Message)
 	maxLen   int
 	maxBytes int
-	dropped  *atomic.Uint64
 
 	mu    sync.Mutex
 	items []feed.Message // waiting, oldest first, from head
 	head  int
 	bytes int
 
-	wake chan struct{}
-	quit chan struct{}
-	done chan struct{}
-	once sync.Once
+	wake  chan struct{}
+	space chan struct{} // a value after each pop, for a push that waits
+	quit  chan struct{}
+	done  chan struct{}
+	once  sync.Once
 }
 
-func newQueue(handler func(feed.Message), o Options, dropped *atomic.Uint64) *queue {
+func newQueue(handler func(feed.Message), o Options) *queue {
 	q := &queue{
 		handler:  handler,
 		maxLen:   o.QueueLength,
 		maxBytes: o.QueueBytes,
-		dropped:  dropped,
 		wake:     make(chan struct{}, 1),
+		space:    make(chan struct{}, 1),
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -46,14 +44,22 @@ func newQueue(handler func(feed.Message), o Options, dropped *atomic.Uint64) *qu
 	return q
 }
 
-// push queues m, dropping the oldest waiting messages when the queue is
-// full. It never blocks.
-func (q *queue) push(m feed.Message) {
-	q.mu.Lock()
-	dropped := 0
-	for q.len() > 0 && (q.len() >= q.maxLen || q.bytes+len(m.Payload) > q.maxBytes) {
-		q.popLocked()
-		dropped++
+// push queues m once there is room for it; it gives up, dropping m, when
+// done is closed or after stop.
+func (q *queue) push(m feed.Message, done <-chan struct{}) {
+	for {
+		q.mu.Lock()
+		if q.len() == 0 || (q.len() < q.maxLen && q.bytes+len(m.Payload) <= q.maxBytes) {
+			break
+		}
+		q.mu.Unlock()
+		select {
+		case <-q.space:
+		case <-q.quit:
+			return
+		case <-done:
+			return
+		}
 	}
 	if q.head > 0 && q.head >= len(q.items)/2 {
 		// Move the waiting messages to the front instead of growing.
@@ -64,9 +70,6 @@ func (q *queue) push(m feed.Message) {
 	q.items = append(q.items, m)
 	q.bytes += len(m.Payload)
 	q.mu.Unlock()
-	if dropped > 0 {
-		q.dropped.Add(uint64(dropped))
-	}
 	select {
 	case q.wake <- struct{}{}:
 	default:
@@ -99,7 +102,12 @@ func (q *queue) pop() (feed.Message, bool) {
 	if q.len() == 0 {
 		return feed.Message{}, false
 	}
-	return q.popLocked(), true
+	m := q.popLocked()
+	select {
+	case q.space <- struct{}{}:
+	default:
+	}
+	return m, true
 }
 
 // run calls the handler with each message until stop.

@@ -131,7 +131,8 @@ func (s *session) serve(conn *websocket.Conn) error {
 		}
 		now := time.Now()
 		alive()
-		s.q.push(feed.Message{Series: s.target, Payload: data, Arrival: now})
+		s.q.push(feed.Message{Series: s.target, Payload: data, Arrival: now}, s.ctx.Done())
+		alive() // however long the push waited for the handler
 	}
 	close(readDone)
 	<-keeperDone
