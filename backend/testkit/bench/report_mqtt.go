@@ -7,46 +7,6 @@ import (
 	"time"
 )
 
-// saturationOf is side's median saturation round.
-func (m *MQTT) saturationOf(side MQTTSide) (MQTTSaturation, bool) {
-	var rounds []MQTTSaturation
-	for _, s := range m.Saturation {
-		if s.Side == side {
-			rounds = append(rounds, s)
-		}
-	}
-	if len(rounds) == 0 {
-		return MQTTSaturation{}, false
-	}
-	return MedianMQTTSaturation(rounds), true
-}
-
-// roundsOf lists side's rounds' CPU per row, in the order they ran, with
-// the messages a round lost and where.
-func (m *MQTT) roundsOf(side MQTTSide) []string {
-	var out []string
-	for _, s := range m.Saturation {
-		if s.Side == side {
-			round := FormatMicros(s.CPUPerRow())
-			if lost := s.Lost(); lost > 0 {
-				round += fmt.Sprintf(" (%s lost: %s)", FormatCount(float64(lost)), lossReasons(s))
-			}
-			out = append(out, round)
-		}
-	}
-	return out
-}
-
-// latencyOf finds side's latency run at rate messages a second per topic.
-func (m *MQTT) latencyOf(side MQTTSide, rate float64) (MQTTLatency, bool) {
-	for _, l := range m.Latency {
-		if l.Side == side && l.Rate == rate {
-			return l, true
-		}
-	}
-	return MQTTLatency{}, false
-}
-
 func (m *MQTT) stalledOf(side MQTTSide) (MQTTStalled, bool) {
 	for _, s := range m.Stalled {
 		if s.Side == side {
@@ -118,38 +78,15 @@ func (r Report) mqttChecks() []Check {
 		return nil
 	}
 	var checks []Check
-	pulse, okP := m.saturationOf(MQTTPulse)
-	ref, okR := m.saturationOf(MQTTReferenceSide)
-	if okP && okR && ref.CPUPerRow() > 0 {
-		ratio := float64(pulse.CPUPerRow()) / float64(ref.CPUPerRow())
-		c := Check{
-			Target:   "MQTT at saturation: Pulse's plugin CPU per delivered row ≤ 1/5 of the reference's",
-			Measured: fmt.Sprintf("%.2f (%s against %s)", ratio, FormatMicros(pulse.CPUPerRow()), FormatMicros(ref.CPUPerRow())),
-			Verdict:  Verdict(pulse.Delivered > 0 && ratio <= TargetMQTTCPUVsReference),
-		}
-		if c.Verdict == Miss {
-			floor, okF := m.saturationOf(MQTTFloor)
-			c.Why = whyMQTTCPU(ratio, pulse, ref, floor, okF)
-		}
+	if c, ok := cpuCheck("MQTT", m.Saturation, func(ratio float64, pulse, ref MQTTSaturation) string {
+		floor, okF := saturationOf(m.Saturation, MQTTFloor)
+		return whyMQTTCPU(ratio, pulse, ref, floor, okF)
+	}); ok {
 		checks = append(checks, c)
 	}
-	for _, l := range m.Latency {
-		verdict, ok := mqttLatencyVerdict(l)
-		if !ok {
-			continue
-		}
-		limit, _ := mqttLatencyLimit(l)
-		target := fmt.Sprintf("MQTT latency at %s (%d topic%s): Pulse's p99 publish → host ≤ %s", mqttRateName(l.Rate), l.Topics, plural(l.Topics), FormatMs(limit))
-		if l.Rate == TargetMQTTBusyRate {
-			target = fmt.Sprintf("MQTT latency at %s: Pulse's p99 publish → host ≤ flushMs + %s = %s", mqttRateName(l.Rate), FormatMs(TargetLatencySlack), FormatMs(limit))
-		}
-		c := Check{Target: target, Measured: "p99 " + FormatMs(l.All.P99), Verdict: verdict}
-		if c.Verdict == Miss {
-			refL, okRef := m.latencyOf(MQTTReferenceSide, l.Rate)
-			c.Why = whyMQTTLate(l, limit, refL, okRef, m.Cadence)
-		}
-		checks = append(checks, c)
-	}
+	checks = append(checks, latencyChecks("MQTT", "topic", m.Latency, func(l MQTTLatency, limit time.Duration, ref MQTTLatency, haveRef bool) string {
+		return whyMQTTLate(l, limit, ref, haveRef, m.Cadence)
+	})...)
 	if s, ok := m.stalledOf(MQTTPulse); ok {
 		bound := r.MQTTStallBound()
 		measured := FormatMiB(s.Growth())
@@ -200,10 +137,10 @@ func whyMQTTCPU(ratio float64, pulse, ref, floor MQTTSaturation, haveFloor bool)
 		why += "Pulse decodes each message as it comes (on its subscription's own goroutine, behind a queue) into its history and wakes the stream, which sends frames of up to 1 000 rows or 28 KiB, " +
 			"while the reference only appends to a slice in the callback and decodes and encodes once per 100 ms tick, in one large frame. "
 	} else {
-		why += fmt.Sprintf("Pulse used %s of plugin CPU per row, the reference %s; the target asks Pulse for at most %s. ", FormatMicros(pulse.CPUPerRow()), FormatMicros(ref.CPUPerRow()), FormatMicros(limit))
+		why += cpuUsedText(pulse, ref, limit)
 	}
 	if lost := pulse.Lost(); lost > 0 {
-		why += fmt.Sprintf("Pulse delivered %s of %s messages (%s). ", FormatCount(float64(pulse.Delivered)), FormatCount(float64(pulse.Published)), lossReasons(pulse))
+		why += deliveredText(pulse) + ". "
 	}
 	return strings.TrimSpace(why)
 }
@@ -240,10 +177,10 @@ func lossReasons(s MQTTSaturation) string {
 
 // whyMQTTLate explains a latency miss.
 func whyMQTTLate(l MQTTLatency, limit time.Duration, ref MQTTLatency, haveRef bool, cadence []FeedCadence) string {
-	if l.All.Count == 0 {
-		return "No row arrived in the window."
+	why, arrived := lateText(l, limit)
+	if !arrived {
+		return why
 	}
-	why := fmt.Sprintf("%s over the limit (%s); the median was %s. ", FormatMs(l.All.P99-limit), excess(float64(l.All.P99), float64(limit)), FormatMs(l.All.P50))
 	period := time.Duration(float64(time.Second) / l.Rate)
 	window := MQTTFlushMs * time.Millisecond
 	switch {
@@ -265,11 +202,7 @@ func whyMQTTLate(l MQTTLatency, limit time.Duration, ref MQTTLatency, haveRef bo
 			}
 		}
 	case period < window:
-		why += fmt.Sprintf("At this rate a frame holds a flush window (%s) of messages, so the first of each waits about that long by design. ", FormatSpan(window))
-		if l.LastQuarter.P50-l.FirstQuarter.P50 > driftThreshold {
-			why += fmt.Sprintf("The latency drifts upwards during the run (median %s in the first quarter, %s in the last): the receiving side or other work on the machine fell behind. ",
-				FormatMs(l.FirstQuarter.P50), FormatMs(l.LastQuarter.P50))
-		}
+		why += busyWindowText(window) + driftText(l)
 	}
 	if haveRef {
 		why += fmt.Sprintf("The reference, which sends once per 100 ms tick, had a median of %s and a p99 of %s.", FormatMs(ref.All.P50), FormatMs(ref.All.P99))
@@ -349,59 +282,19 @@ func (r Report) mqttSection() string {
 			"rows/s is the rows delivered over the time from the first message published to the last row delivered (the broker delivers them as fast as it can; the publisher's socket buffers take a burst far faster). "+
 			"Lost messages are told apart by Pulse's counters (`pulse_feed_messages_dropped_total`: dropped by a topic filter's queue; `pulse_stream_rows_dropped_total`: evicted before the stream sent them) "+
 			"and the broker's (`$SYS/broker/publish/messages/dropped`).\n\n", FormatCount(float64(o.Messages)), o.Rounds, plural(o.Rounds))
-		t := Table{Columns: []Column{{Title: "side"}, {Title: "published", Right: true}, {Title: "rows delivered", Right: true}, {Title: "rows/s", Right: true},
-			{Title: "lost"}, {Title: "rows/packet", Right: true}, {Title: "bytes/row", Right: true}, {Title: "plugin CPU/row", Right: true}, {Title: "rounds, CPU/row"}}}
-		for _, side := range MQTTSaturationSides {
-			s, ok := m.saturationOf(side)
-			if !ok {
-				continue
-			}
-			rowsPerPacket, bytesPerRow := "–", "–"
-			if side != MQTTFloor && s.Packets > 0 && s.Delivered > 0 {
-				rowsPerPacket = FormatCount(float64(s.Delivered) / float64(s.Packets))
-				bytesPerRow = FormatCount(float64(s.Bytes) / float64(s.Delivered))
-			}
-			t.Add(side.Title(), FormatCount(float64(s.Published)), FormatCount(float64(s.Delivered)), FormatCount(s.DeliveryRate()),
-				lossReasons(s), rowsPerPacket, bytesPerRow, FormatMicros(s.CPUPerRow()), strings.Join(m.roundsOf(side), ", "))
-		}
-		b.WriteString(t.Markdown())
-		pulse, okP := m.saturationOf(MQTTPulse)
-		ref, okR := m.saturationOf(MQTTReferenceSide)
-		if okP && okR && ref.CPUPerRow() > 0 {
-			b.WriteString("\nRatios of CPU per row, measured in the same run:\n\n")
-			rt := Table{Columns: []Column{{Title: "Pulse ÷ reference", Right: true}, {Title: "≤ 0.20"}, {Title: "MQTT client alone ÷ reference", Right: true}}}
-			ratio := float64(pulse.CPUPerRow()) / float64(ref.CPUPerRow())
+		b.WriteString(saturationTable(m.Saturation, MQTTSaturationSides))
+		if _, _, ref, ok := saturationCPURatio(m.Saturation); ok {
 			floorRatio := "–"
-			if f, ok := m.saturationOf(MQTTFloor); ok {
+			if f, ok := saturationOf(m.Saturation, MQTTFloor); ok {
 				floorRatio = fmt.Sprintf("%.2f", float64(f.CPUPerRow())/float64(ref.CPUPerRow()))
 			}
-			rt.Add(fmt.Sprintf("%.2f", ratio), Verdict(pulse.Delivered > 0 && ratio <= TargetMQTTCPUVsReference).String(), floorRatio)
-			b.WriteString(rt.Markdown())
+			b.WriteString(ratioTable(m.Saturation, "Ratios of CPU per row", "Pulse ÷ reference", "MQTT client alone ÷ reference", floorRatio))
 		}
 	}
 
 	if len(m.Latency) > 0 {
-		fmt.Fprintf(&b, "\n### Latency\n\n"+
-			"A row's latency is the moment the host's `Recv` returned its packet less the publish time its payload carries (the publisher and the host are one process, one clock). "+
-			"The benchmark publishes on a fixed schedule, spread evenly over the topics, for %s after a %s warm-up; each topic is a channel of its own and every packet is decoded. "+
-			"At 10 msg/s a message comes after a quiet flush window and should go out at once; at 1 000 msg/s a frame holds a flush window of messages, so the first of each waits about that long by design. "+
-			"The reference sends once per 100 ms tick whatever the rate. The last column compares the median of the window's first and last quarter, to show a latency that drifts.\n\n",
-			FormatSpan(o.Window), FormatSpan(o.Warmup))
-		t := Table{Columns: []Column{{Title: "rate per topic"}, {Title: "topics", Right: true}, {Title: "side"}, {Title: "rows (published)", Right: true},
-			{Title: "p50", Right: true}, {Title: "p99", Right: true}, {Title: "max", Right: true}, {Title: "target p99 ≤", Right: true}, {Title: "result"},
-			{Title: "median, first → last quarter"}}}
-		for _, l := range m.Latency {
-			limit, verdict := "", ""
-			if v, ok := mqttLatencyVerdict(l); ok {
-				d, _ := mqttLatencyLimit(l)
-				limit, verdict = FormatMs(d), v.String()
-			}
-			t.Add(mqttRateName(l.Rate), FormatCount(float64(l.Topics)), l.Side.Title(),
-				fmt.Sprintf("%s (%s)", FormatCount(float64(l.All.Count)), FormatCount(float64(l.Published))),
-				FormatMs(l.All.P50), FormatMs(l.All.P99), FormatMs(l.All.Max), limit, verdict,
-				FormatMs(l.FirstQuarter.P50)+" → "+FormatMs(l.LastQuarter.P50))
-		}
-		b.WriteString(t.Markdown())
+		b.WriteString(latencyIntro("topic", o.Window, o.Warmup, "", "once per 100 ms tick"))
+		b.WriteString(latencyTable(m.Latency, "topic"))
 		if len(m.Cadence) > 0 {
 			b.WriteString("\nWhere the latency comes from, timed in the benchmark process without MQTT or gRPC (it explains the figures; it is not part of them): " +
 				"a Pulse feed (package `feed`, as the MQTT source builds it) over an in-memory upstream, one stream with a 100 ms flush window, " +
