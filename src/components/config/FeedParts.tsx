@@ -1,9 +1,10 @@
-import React, { ChangeEvent } from 'react';
+import React, { ComponentProps } from 'react';
 import { FieldSet, InlineField, InlineSwitch, SecretInput, SecretTextArea, Text } from '@grafana/ui';
 
 import { MQTT_OPTION_BOUNDS, MqttOptionField, SecureField } from '../../types';
 import { NumberField, NumberFieldValue } from '../NumberField';
 import { StringListEditor } from '../StringListEditor';
+import { TextField } from '../TextField';
 import { SettingsEditor } from './settings';
 
 // The parts every feed source's config editor shares: secrets, TLS, allowed targets, history and
@@ -12,7 +13,7 @@ import { SettingsEditor } from './settings';
 export const LABEL_WIDTH = 26;
 export const INPUT_WIDTH = 48;
 
-interface SecretProps {
+export interface SecretProps {
   editor: SettingsEditor;
   /** The input's id, also its data-testid. */
   id: string;
@@ -20,6 +21,8 @@ interface SecretProps {
   label: string;
   tooltip: string;
   placeholder: string;
+  /** A multi-line secret (a PEM block, a .creds file) instead of a one-line one. */
+  multiline?: boolean;
   /** Flag the secret when it is neither stored nor typed. */
   required?: boolean;
   /** What the required message says is read: "“CA certificate” is read" by default. */
@@ -37,46 +40,36 @@ function secretError(props: SecretProps): string | undefined {
   return typed !== '' && validate ? validate(typed) : undefined;
 }
 
-/** A one-line secret (a password, a token): shown as configured once stored, never in clear. */
+/**
+ * A secret (a password, a token; with multiline a PEM block, a .creds file): shown as configured
+ * once stored, never in clear.
+ */
 export function SecretField(props: SecretProps) {
-  const { editor, id, field, label, tooltip, placeholder } = props;
+  const { editor, id, field, label, tooltip, placeholder, multiline } = props;
   const error = secretError(props);
+  const input = {
+    id,
+    'data-testid': id,
+    placeholder,
+    isConfigured: editor.isSet(field),
+    value: editor.typed(field),
+    onChange: (e: { currentTarget: { value: string } }) => editor.setSecret(field, e.currentTarget.value),
+    onReset: () => editor.resetSecret(field),
+  };
   return (
     <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} htmlFor={id} invalid={!!error} error={error}>
-      <SecretInput
-        id={id}
-        data-testid={id}
-        width={INPUT_WIDTH}
-        placeholder={placeholder}
-        autoComplete="new-password"
-        isConfigured={editor.isSet(field)}
-        value={editor.typed(field)}
-        onChange={(e) => editor.setSecret(field, e.currentTarget.value)}
-        onReset={() => editor.resetSecret(field)}
-      />
+      {multiline ? (
+        <SecretTextArea {...input} cols={INPUT_WIDTH + 12} rows={5} />
+      ) : (
+        <SecretInput {...input} width={INPUT_WIDTH} autoComplete="new-password" />
+      )}
     </InlineField>
   );
 }
 
-/** A multi-line secret (a PEM block, a .creds file). */
-export function SecretArea(props: SecretProps) {
-  const { editor, id, field, label, tooltip, placeholder } = props;
-  const error = secretError(props);
-  return (
-    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip} htmlFor={id} invalid={!!error} error={error}>
-      <SecretTextArea
-        id={id}
-        data-testid={id}
-        cols={INPUT_WIDTH + 12}
-        rows={5}
-        placeholder={placeholder}
-        isConfigured={editor.isSet(field)}
-        value={editor.typed(field)}
-        onChange={(e: ChangeEvent<HTMLTextAreaElement>) => editor.setSecret(field, e.currentTarget.value)}
-        onReset={() => editor.resetSecret(field)}
-      />
-    </InlineField>
-  );
+/** A settings text field at the width every config editor's fields have. */
+export function SettingField(props: ComponentProps<typeof TextField>) {
+  return <TextField labelWidth={LABEL_WIDTH} width={INPUT_WIDTH} {...props} />;
 }
 
 type TlsFlag = 'tlsSkipVerify' | 'tlsAuthWithCACert' | 'tlsAuth';
@@ -105,13 +98,14 @@ export function TlsSettings({ editor, idPrefix, note, peer }: TlsProps) {
     </InlineField>
   );
   const area = (field: SecureField, label: string, placeholder: string, tooltip: string) => (
-    <SecretArea
+    <SecretField
       editor={editor}
       id={`${idPrefix}-${field}`}
       field={field}
       label={label}
       placeholder={placeholder}
       tooltip={tooltip}
+      multiline
       required
     />
   );

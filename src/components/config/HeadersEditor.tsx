@@ -99,7 +99,7 @@ export function HeadersEditor({ editor, idPrefix, authorization }: Props) {
       json[nameKey(j)] = names[j];
       // Header j+1 becomes header j: its value follows if it was typed here, else it is asked for.
       const typed = editor.typed(valueKey(j + 1));
-      if (editor.isSet(valueKey(j)) || editor.typed(valueKey(j)) !== '') {
+      if (editor.has(valueKey(j))) {
         reset.push(valueKey(j));
       }
       if (typed !== '') {
@@ -108,7 +108,7 @@ export function HeadersEditor({ editor, idPrefix, authorization }: Props) {
         lost.add(j);
       }
     }
-    if (editor.isSet(valueKey(n)) || editor.typed(valueKey(n)) !== '') {
+    if (editor.has(valueKey(n))) {
       reset.push(valueKey(n));
     }
     for (const j of moved) {
@@ -129,13 +129,17 @@ export function HeadersEditor({ editor, idPrefix, authorization }: Props) {
           (moved.has(i) && editor.missing(valueKey(i))
             ? 'enter the value again: this header moved up when one above it was removed, and a stored value cannot move with it'
             : undefined);
+        // The name's and the value's id (also their data-testid) and label.
+        const part = (which: 'name' | 'value') => ({
+          id: `${idPrefix}-header-${i}-${which}`,
+          'data-testid': `${idPrefix}-header-${i}-${which}`,
+          'aria-label': `Header ${i} ${which}`,
+        });
         return (
           <div key={i}>
             <Stack direction="row" gap={0.5} alignItems="center">
               <Input
-                id={`${idPrefix}-header-${i}-name`}
-                data-testid={`${idPrefix}-header-${i}-name`}
-                aria-label={`Header ${i} name`}
+                {...part('name')}
                 width={24}
                 placeholder="X-Api-Key"
                 value={drafts[index] ?? ''}
@@ -149,9 +153,7 @@ export function HeadersEditor({ editor, idPrefix, authorization }: Props) {
                 onKeyDown={(e) => e.key === 'Enter' && commitName(i)}
               />
               <SecretInput
-                id={`${idPrefix}-header-${i}-value`}
-                data-testid={`${idPrefix}-header-${i}-value`}
-                aria-label={`Header ${i} value`}
+                {...part('value')}
                 width={32}
                 placeholder="value"
                 autoComplete="new-password"

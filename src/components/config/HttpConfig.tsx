@@ -4,8 +4,7 @@ import { Alert, FieldSet, InlineField, RadioButtonGroup, Stack, Text } from '@gr
 
 import { baseUrlProblem, pathPatternProblem, pathProblem, schemeOf } from '../../http/path';
 import { FEED_LIMITS, SecureField } from '../../types';
-import { TextField } from '../TextField';
-import { AllowedTargets, HistoryAndLimits, INPUT_WIDTH, LABEL_WIDTH, SecretField, TlsSettings } from './FeedParts';
+import { AllowedTargets, HistoryAndLimits, LABEL_WIDTH, SecretField, SettingField, TlsSettings } from './FeedParts';
 import { HeadersEditor } from './HeadersEditor';
 import { SettingsEditor, settingsEditor } from './settings';
 import { ConfigProps } from './types';
@@ -59,7 +58,8 @@ export function WebSocketConfig(props: ConfigProps) {
 function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour }) {
   const editor = settingsEditor(props);
   const { jsonData } = editor;
-  const id = (field: string) => `pulse-${flavour.source}-${field}`;
+  const prefix = `pulse-${flavour.source}`;
+  const id = (field: string) => `${prefix}-${field}`;
   const [plain, secure] = flavour.schemes;
   const scheme = schemeOf(jsonData.url);
   const tlsNote =
@@ -70,11 +70,9 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
   return (
     <div data-testid={`pulse-config-${flavour.source}`}>
       <FieldSet label="Connection">
-        <TextField
+        <SettingField
           id={id('url')}
           label="URL"
-          labelWidth={LABEL_WIDTH}
-          width={INPUT_WIDTH}
           tooltip={flavour.urlTooltip}
           placeholder={flavour.example}
           value={jsonData.url}
@@ -97,19 +95,17 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
         >
           <HeadersEditor
             editor={editor}
-            idPrefix={`pulse-${flavour.source}`}
-            authorization={
-              (jsonData.basicAuthUser ?? '') !== '' || editor.isSet('bearerToken') || editor.typed('bearerToken') !== ''
-            }
+            idPrefix={prefix}
+            authorization={(jsonData.basicAuthUser ?? '') !== '' || editor.has('bearerToken')}
           />
         </InlineField>
       </FieldSet>
 
-      <TlsSettings editor={editor} idPrefix={`pulse-${flavour.source}`} peer="server" note={tlsNote} />
+      <TlsSettings editor={editor} idPrefix={prefix} peer="server" note={tlsNote} />
 
       <AllowedTargets
         editor={editor}
-        idPrefix={`pulse-${flavour.source}`}
+        idPrefix={prefix}
         legend="Paths"
         itemLabel="Allowed path"
         what="path patterns"
@@ -120,7 +116,7 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
         max={FEED_LIMITS.allowedTopics}
       />
 
-      <HistoryAndLimits editor={editor} idPrefix={`pulse-${flavour.source}`} unit="path" what="path" />
+      <HistoryAndLimits editor={editor} idPrefix={prefix} unit="path" what="path" />
     </div>
   );
 }
@@ -128,7 +124,7 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
 /** Basic authentication or a bearer token, never both: picking one clears the other. */
 function Authentication({ editor, id }: { editor: SettingsEditor; id: (field: string) => string }) {
   const { jsonData } = editor;
-  const has = (field: SecureField) => editor.isSet(field) || editor.typed(field) !== '';
+  const { has } = editor;
   const user = (jsonData.basicAuthUser ?? '') !== '';
   const bearer = has('bearerToken');
   const [mode, setMode] = useState<AuthMode>(
@@ -170,11 +166,9 @@ function Authentication({ editor, id }: { editor: SettingsEditor; id: (field: st
       </InlineField>
       {mode === 'basic' && (
         <>
-          <TextField
+          <SettingField
             id={id('basicAuthUser')}
             label="User"
-            labelWidth={LABEL_WIDTH}
-            width={INPUT_WIDTH}
             tooltip="The basic authentication user name."
             placeholder="grafana"
             value={jsonData.basicAuthUser}

@@ -5,8 +5,7 @@ import { FieldSet, InlineField, RadioButtonGroup } from '@grafana/ui';
 import { filterProblem } from '../../mqtt/topic';
 import { uriProblem, usesTLS } from '../../mqtt/uri';
 import { MQTT_LIMITS, MQTT_PROTOCOL_VERSIONS, MqttProtocolVersion } from '../../types';
-import { TextField } from '../TextField';
-import { AllowedTargets, HistoryAndLimits, INPUT_WIDTH, LABEL_WIDTH, SecretField, TlsSettings } from './FeedParts';
+import { AllowedTargets, HistoryAndLimits, LABEL_WIDTH, SecretField, SettingField, TlsSettings } from './FeedParts';
 import { settingsEditor } from './settings';
 import { ConfigProps } from './types';
 
@@ -29,11 +28,9 @@ export function MqttConfig(props: ConfigProps) {
   return (
     <div data-testid="pulse-config-mqtt">
       <FieldSet label="Connection">
-        <TextField
+        <SettingField
           id="pulse-mqtt-uri"
           label="URI"
-          labelWidth={LABEL_WIDTH}
-          width={INPUT_WIDTH}
           tooltip="The broker's address: tcp:// or mqtt:// for MQTT over TCP (port 1883), ssl://, tls:// or mqtts:// over TLS (8883), ws:// and wss:// over websockets (80, 443). A websocket address keeps its path."
           placeholder="tcp://broker:1883"
           value={jsonData.uri}
@@ -47,11 +44,9 @@ export function MqttConfig(props: ConfigProps) {
             onChange={(value) => editor.setJson({ protocolVersion: value })}
           />
         </InlineField>
-        <TextField
+        <SettingField
           id="pulse-mqtt-clientID"
           label="Client ID"
-          labelWidth={LABEL_WIDTH}
-          width={INPUT_WIDTH}
           tooltip="Leave it empty unless the broker requires one: Pulse then makes a new one (pulse- and 16 hexadecimal digits) each time it opens the data source. Two connections with one client ID take the broker's session from each other, so a fixed one must differ between Grafana instances."
           placeholder="a new one per connection"
           value={jsonData.clientID}
@@ -60,11 +55,9 @@ export function MqttConfig(props: ConfigProps) {
       </FieldSet>
 
       <FieldSet label="Authentication">
-        <TextField
+        <SettingField
           id="pulse-mqtt-username"
           label="Username"
-          labelWidth={LABEL_WIDTH}
-          width={INPUT_WIDTH}
           tooltip="The MQTT user name; empty connects without one."
           placeholder="none"
           value={jsonData.username}

@@ -4,14 +4,13 @@ import { FieldSet, InlineField, RadioButtonGroup, Text } from '@grafana/ui';
 
 import { natsUrlProblem, natsUsesTLS, subjectProblem } from '../../nats/subject';
 import { FEED_LIMITS, NATS_AUTH_TYPES, NatsAuthType } from '../../types';
-import { TextField } from '../TextField';
 import {
   AllowedTargets,
   HistoryAndLimits,
-  INPUT_WIDTH,
   LABEL_WIDTH,
-  SecretArea,
   SecretField,
+  SecretProps,
+  SettingField,
   TlsSettings,
 } from './FeedParts';
 import { settingsEditor } from './settings';
@@ -30,6 +29,46 @@ const AUTH_OPTIONS: Array<SelectableValue<NatsAuthType>> = NATS_AUTH_TYPES.map((
   label: AUTH_LABELS[value],
 }));
 
+/** The secret each authentication reads; "none" reads none. */
+/** A secret's words and checks: the editor, its id and when it is required come from the form. */
+type AuthSecret = Omit<SecretProps, 'editor' | 'id' | 'required' | 'requiredWhile'>;
+
+const AUTH_SECRETS: Readonly<Partial<Record<NatsAuthType, AuthSecret>>> = {
+  token: {
+    field: 'token',
+    label: 'Auth token',
+    placeholder: "the server's authorization token",
+    tooltip: "The token the servers' authorization expects. Grafana stores it encrypted and never shows it again.",
+  },
+  userPassword: {
+    field: 'password',
+    label: 'Password',
+    placeholder: "the user's password",
+    tooltip: "The NATS user's password. Grafana stores it encrypted and never shows it again.",
+  },
+  nkey: {
+    field: 'nkeySeed',
+    label: 'NKey seed',
+    placeholder: 'SU…',
+    tooltip:
+      "The user's NKey seed, which starts with SU; the servers know its public key (U…). Grafana stores it encrypted and never shows it again.",
+    validate: (seed) =>
+      /^SU[A-Z2-7]+$/.test(seed.trim()) ? undefined : 'must be an NKey user seed: one line starting with SU',
+  },
+  credentials: {
+    field: 'credentials',
+    label: 'Credentials',
+    placeholder: '-----BEGIN NATS USER JWT----- … the whole .creds file',
+    tooltip:
+      "The content of the user's .creds file, its JWT and NKey seed, as nsc writes it. Grafana stores it encrypted and never shows it again.",
+    multiline: true,
+    validate: (creds) =>
+      /BEGIN NATS USER JWT/.test(creds) && /BEGIN USER NKEY SEED/.test(creds)
+        ? undefined
+        : 'must be the content of a .creds file: a user JWT and its NKey user seed, each between its BEGIN and END lines',
+  },
+};
+
 const ID = 'pulse-nats';
 
 /** A NATS data source's settings: the servers, authentication, TLS, subjects and history. */
@@ -39,15 +78,14 @@ export function NatsConfig(props: ConfigProps) {
   const authType: NatsAuthType = NATS_AUTH_TYPES.find((t) => t === jsonData.authType) ?? 'none';
   const unknownAuth = jsonData.authType !== undefined && !NATS_AUTH_TYPES.some((t) => t === jsonData.authType);
   const requiredWhile = `the authentication is “${AUTH_LABELS[authType]}”`;
+  const secret = AUTH_SECRETS[authType];
 
   return (
     <div data-testid="pulse-config-nats">
       <FieldSet label="Connection">
-        <TextField
+        <SettingField
           id={`${ID}-url`}
           label="Servers"
-          labelWidth={LABEL_WIDTH}
-          width={INPUT_WIDTH}
           tooltip="One or more NATS servers, separated by commas: nats:// (TLS when the server asks for it) or tls:// (always TLS), a host and a port (4222 by default). Pulse connects to one and moves to another when it goes away."
           placeholder="nats://nats:4222"
           value={jsonData.url}
@@ -70,71 +108,23 @@ export function NatsConfig(props: ConfigProps) {
             onChange={(value) => editor.setJson({ authType: value === 'none' ? undefined : value })}
           />
         </InlineField>
-        {authType === 'token' && (
-          <SecretField
-            editor={editor}
-            id={`${ID}-token`}
-            field="token"
-            label="Auth token"
-            placeholder="the server's authorization token"
-            tooltip="The token the servers' authorization expects. Grafana stores it encrypted and never shows it again."
-            required
-            requiredWhile={requiredWhile}
-          />
-        )}
         {authType === 'userPassword' && (
-          <>
-            <TextField
-              id={`${ID}-username`}
-              label="Username"
-              labelWidth={LABEL_WIDTH}
-              width={INPUT_WIDTH}
-              tooltip="The NATS user name."
-              placeholder="grafana"
-              value={jsonData.username}
-              validate={(text) => (text.trim() === '' ? `required while ${requiredWhile}` : undefined)}
-              onCommit={(username) => editor.setJson({ username })}
-            />
-            <SecretField
-              editor={editor}
-              id={`${ID}-password`}
-              field="password"
-              label="Password"
-              placeholder="the user's password"
-              tooltip="The NATS user's password. Grafana stores it encrypted and never shows it again."
-              required
-              requiredWhile={requiredWhile}
-            />
-          </>
-        )}
-        {authType === 'nkey' && (
-          <SecretField
-            editor={editor}
-            id={`${ID}-nkeySeed`}
-            field="nkeySeed"
-            label="NKey seed"
-            placeholder="SU…"
-            tooltip="The user's NKey seed, which starts with SU; the servers know its public key (U…). Grafana stores it encrypted and never shows it again."
-            required
-            requiredWhile={requiredWhile}
-            validate={(seed) =>
-              /^SU[A-Z2-7]+$/.test(seed.trim()) ? undefined : 'must be an NKey user seed: one line starting with SU'
-            }
+          <SettingField
+            id={`${ID}-username`}
+            label="Username"
+            tooltip="The NATS user name."
+            placeholder="grafana"
+            value={jsonData.username}
+            validate={(text) => (text.trim() === '' ? `required while ${requiredWhile}` : undefined)}
+            onCommit={(username) => editor.setJson({ username })}
           />
         )}
-        {authType === 'credentials' && (
-          <SecretArea
+        {secret && (
+          <SecretField
+            key={secret.field}
             editor={editor}
-            id={`${ID}-credentials`}
-            field="credentials"
-            label="Credentials"
-            placeholder="-----BEGIN NATS USER JWT----- … the whole .creds file"
-            validate={(creds) =>
-              /BEGIN NATS USER JWT/.test(creds) && /BEGIN USER NKEY SEED/.test(creds)
-                ? undefined
-                : 'must be the content of a .creds file: a user JWT and its NKey user seed, each between its BEGIN and END lines'
-            }
-            tooltip="The content of the user's .creds file, its JWT and NKey seed, as nsc writes it. Grafana stores it encrypted and never shows it again."
+            id={`${ID}-${secret.field}`}
+            {...secret}
             required
             requiredWhile={requiredWhile}
           />

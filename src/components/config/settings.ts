@@ -13,6 +13,8 @@ export interface SettingsEditor {
   setSecret: (field: SecureField, value: string) => void;
   /** Forgets a stored secret: Grafana then stores the empty text in its place. */
   resetSecret: (field: SecureField) => void;
+  /** Stored, or typed in this session. */
+  has: (field: SecureField) => boolean;
   /** Neither stored nor typed. */
   missing: (field: SecureField) => boolean;
   /** Applies a whole change at once: jsonData patched, secrets typed, secrets reset. */
@@ -60,6 +62,7 @@ export function settingsEditor({ options, onOptionsChange }: ConfigProps): Setti
     typed,
     setSecret: (field, value) => change({ secrets: { [field]: value } }),
     resetSecret: (field) => change({ reset: [field] }),
+    has: (field) => isSet(field) || typed(field) !== '',
     missing: (field) => !isSet(field) && typed(field).trim() === '',
     change,
   };
