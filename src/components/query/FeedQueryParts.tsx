@@ -2,6 +2,7 @@ import React, { ReactNode } from 'react';
 import { Alert, Button, InlineField, InlineFieldRow, InlineSwitch, Stack, Text } from '@grafana/ui';
 
 import { isTemplateVariable } from '../../bounds';
+import { pathProblem } from '../../http/path';
 import { SOURCE_LABELS } from '../../sources';
 import { FeedSourceName, MQTT_LIMITS, MQTT_QUERY_BOUNDS, PulseQuery } from '../../types';
 import { foreignFields, validateQuery } from '../../validateQuery';
@@ -26,7 +27,7 @@ export interface FeedQuery {
 }
 
 /** The helpers over a query editor's props, for the feed source `source`. */
-export function feedQuery(source: FeedSourceName, { query, onChange, onRunQuery }: QueryProps): FeedQuery {
+function feedQuery(source: FeedSourceName, { query, onChange, onRunQuery }: QueryProps): FeedQuery {
   const update = (patch: Partial<PulseQuery>) => {
     const next: PulseQuery = { ...query, ...patch };
     for (const [key, value] of Object.entries(patch)) {
@@ -42,15 +43,7 @@ export function feedQuery(source: FeedSourceName, { query, onChange, onRunQuery 
 }
 
 /** The "With streaming" switch. */
-export function StreamingSwitch({
-  feed,
-  source,
-  tooltip,
-}: {
-  feed: FeedQuery;
-  source: FeedSourceName;
-  tooltip: string;
-}) {
+function StreamingSwitch({ feed, source, tooltip }: { feed: FeedQuery; source: FeedSourceName; tooltip: string }) {
   return (
     <InlineField label="With streaming" htmlFor={feed.id('withStreaming')} tooltip={tooltip}>
       <InlineSwitch
@@ -64,8 +57,8 @@ export function StreamingSwitch({
   );
 }
 
-/** The time field, and the flush window while streaming. */
-export function TimeAndFlush({ feed, arrival, what }: { feed: FeedQuery; arrival: string; what: string }) {
+/** The time field, and the flush window while streaming; `what` is one item the feed reads. */
+function TimeAndFlush({ feed, what }: { feed: FeedQuery; what: string }) {
   return (
     <InlineFieldRow>
       <TextField
@@ -73,7 +66,7 @@ export function TimeAndFlush({ feed, arrival, what }: { feed: FeedQuery; arrival
         label="Time field"
         labelWidth={LABEL_WIDTH}
         width={30}
-        tooltip={`The path of each row's time in its payload (gjson syntax: ts, meta.time): epoch seconds to nanoseconds, or RFC 3339 text. Empty: ${arrival}.`}
+        tooltip={`The path of each row's time in its payload (gjson syntax: ts, meta.time): epoch seconds to nanoseconds, or RFC 3339 text. Empty: the time Pulse received the ${what}.`}
         placeholder="arrival time"
         value={feed.query.timeField}
         onCommit={(timeField) => feed.update({ timeField })}
@@ -94,7 +87,7 @@ export function TimeAndFlush({ feed, arrival, what }: { feed: FeedQuery; arrival
 }
 
 /** The gjson paths of the values to keep; none keeps every field. */
-export function FieldsRow({ feed }: { feed: FeedQuery }) {
+function FieldsRow({ feed }: { feed: FeedQuery }) {
   return (
     <InlineFieldRow>
       <InlineField
@@ -132,7 +125,7 @@ export function FieldsRow({ feed }: { feed: FeedQuery }) {
  * A feed query editor's frame: its rows, then the fields another source's editor left (with a
  * button to remove them) and what the backend would refuse, listed before the query runs.
  */
-export function FeedQueryFrame({
+function FeedQueryFrame({
   source,
   feed,
   datasource,
@@ -175,5 +168,67 @@ export function FeedQueryFrame({
         </Alert>
       )}
     </div>
+  );
+}
+
+/** The query field that names what a feed reads: a topic, a path or a subject. */
+export interface FeedTarget {
+  field: 'topic' | 'path' | 'subject';
+  label: string;
+  tooltip: string;
+  placeholder: string;
+  /** Why a non-empty text would be refused, template variables allowed; or undefined. */
+  problem: (text: string) => string | undefined;
+}
+
+/** The path the HTTP and WebSocket editors read; `rows` says what one row of the feed is. */
+export function pathTarget(example: string, rows: string): FeedTarget {
+  return {
+    field: 'path',
+    label: 'Path',
+    tooltip: `The path to read under the data source's URL, with an optional ?query: ${example}. It cannot name another host or climb above the URL with "..". ${rows} Template variables are replaced; one with several values selected runs one query per value.`,
+    placeholder: example,
+    problem: (text) => pathProblem(text, { allowVariables: true }),
+  };
+}
+
+interface FeedEditorProps extends QueryProps {
+  source: FeedSourceName;
+  target: FeedTarget;
+  /** The "With streaming" switch's tooltip. */
+  streamingTooltip: string;
+  /** One item the feed reads, in the time field's and flush window's tooltips: "message", "event". */
+  what: string;
+  /** The source's own rows, between the target and the time field. */
+  rows?: (feed: FeedQuery) => ReactNode;
+}
+
+/**
+ * A feed source's query editor: the target and the streaming switch, the source's own rows, the
+ * time field and flush window, and the fields to keep, in the frame that lists foreign fields and
+ * what the backend would refuse. Every committed change runs the query.
+ */
+export function FeedQueryEditor({ source, target, streamingTooltip, what, rows, ...props }: FeedEditorProps) {
+  const feed = feedQuery(source, props);
+  return (
+    <FeedQueryFrame source={source} feed={feed} datasource={props.datasource}>
+      <InlineFieldRow>
+        <TextField
+          id={feed.id(target.field)}
+          label={target.label}
+          labelWidth={LABEL_WIDTH}
+          width={56}
+          tooltip={target.tooltip}
+          placeholder={target.placeholder}
+          value={feed.query[target.field]}
+          validate={(text) => (text === '' ? undefined : target.problem(text))}
+          onCommit={(value) => feed.update({ [target.field]: value })}
+        />
+        <StreamingSwitch feed={feed} source={source} tooltip={streamingTooltip} />
+      </InlineFieldRow>
+      {rows?.(feed)}
+      <TimeAndFlush feed={feed} what={what} />
+      <FieldsRow feed={feed} />
+    </FeedQueryFrame>
   );
 }

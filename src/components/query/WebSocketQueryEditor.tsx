@@ -3,8 +3,7 @@ import { InlineField, InlineFieldRow, TextArea } from '@grafana/ui';
 
 import { isTemplateVariable } from '../../bounds';
 import { subscribeMessageProblem } from '../../validateQuery';
-import { FeedQueryFrame, feedQuery, FieldsRow, LABEL_WIDTH, StreamingSwitch, TimeAndFlush } from './FeedQueryParts';
-import { PathField } from './HttpQueryEditor';
+import { FeedQuery, FeedQueryEditor, LABEL_WIDTH, pathTarget } from './FeedQueryParts';
 import { QueryProps } from './types';
 
 /** Why a subscribe message would be refused, or undefined; a variable's length is checked once replaced. */
@@ -16,7 +15,20 @@ const messageProblem = (text: string) => subscribeMessageProblem(text, isTemplat
  * what the backend would refuse is listed before it runs.
  */
 export function WebSocketQueryEditor(props: QueryProps) {
-  const feed = feedQuery('websocket', props);
+  return (
+    <FeedQueryEditor
+      {...props}
+      source="websocket"
+      target={pathTarget('/ws?symbols=btc', "Each message's JSON is one row (an array of objects, several).")}
+      streamingTooltip="Keep the panel live: messages are pushed through Grafana Live as they arrive. Off, the query returns the recent history (what alert rules read)."
+      what="message"
+      rows={(feed) => <SubscribeMessage feed={feed} />}
+    />
+  );
+}
+
+/** The message sent after each connect: committed on blur, as a text field is. */
+function SubscribeMessage({ feed }: { feed: FeedQuery }) {
   const value = feed.query.subscribeMessage;
   const [draft, setDraft] = useState(value ?? '');
   const [shown, setShown] = useState(value);
@@ -33,44 +45,28 @@ export function WebSocketQueryEditor(props: QueryProps) {
   };
 
   return (
-    <FeedQueryFrame source="websocket" feed={feed} datasource={props.datasource}>
-      <InlineFieldRow>
-        <PathField
-          feed={feed}
-          example="/ws?symbols=btc"
-          rows="Each message's JSON is one row (an array of objects, several)."
-        />
-        <StreamingSwitch
-          feed={feed}
-          source="websocket"
-          tooltip="Keep the panel live: messages are pushed through Grafana Live as they arrive. Off, the query returns the recent history (what alert rules read)."
-        />
-      </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Subscribe message"
-          labelWidth={LABEL_WIDTH + 6}
-          htmlFor={feed.id('subscribeMessage')}
-          tooltip="Text sent to the server after each connect and reconnect, for servers that wait for a subscribe request; usually JSON. Empty sends nothing. At most 16 KiB. Template variables are replaced."
+    <InlineFieldRow>
+      <InlineField
+        label="Subscribe message"
+        labelWidth={LABEL_WIDTH + 6}
+        htmlFor={feed.id('subscribeMessage')}
+        tooltip="Text sent to the server after each connect and reconnect, for servers that wait for a subscribe request; usually JSON. Empty sends nothing. At most 16 KiB. Template variables are replaced."
+        invalid={!!error}
+        error={error}
+        grow
+      >
+        <TextArea
+          id={feed.id('subscribeMessage')}
+          data-testid={feed.id('subscribeMessage')}
+          rows={3}
+          placeholder='{"op": "subscribe", "channel": "prices"}'
+          value={draft}
           invalid={!!error}
-          error={error}
-          grow
-        >
-          <TextArea
-            id={feed.id('subscribeMessage')}
-            data-testid={feed.id('subscribeMessage')}
-            rows={3}
-            placeholder='{"op": "subscribe", "channel": "prices"}'
-            value={draft}
-            invalid={!!error}
-            aria-invalid={!!error}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            onBlur={commit}
-          />
-        </InlineField>
-      </InlineFieldRow>
-      <TimeAndFlush feed={feed} arrival="the time Pulse received the message" what="message" />
-      <FieldsRow feed={feed} />
-    </FeedQueryFrame>
+          aria-invalid={!!error}
+          onChange={(e) => setDraft(e.currentTarget.value)}
+          onBlur={commit}
+        />
+      </InlineField>
+    </InlineFieldRow>
   );
 }
