@@ -84,35 +84,34 @@ export type HttpFormat = 'auto' | 'sse' | 'ndjson';
 /** The HTTP formats, the default first. */
 export const HTTP_FORMATS: readonly HttpFormat[] = ['auto', 'sse', 'ndjson'];
 
+/** The query fields listed as they are, each a field of PulseQuery. */
+const queryFields = <const F extends ReadonlyArray<keyof PulseQuery>>(...fields: F): F => fields;
+
 /** The fields of a query that belong to the generated signals. */
-export const SIGNALS_QUERY_FIELDS = [
+export const SIGNALS_QUERY_FIELDS = queryFields(
   'kind',
   'stepMs',
   'periodMs',
   'amplitude',
   'offset',
   'seed',
-  'seriesCount',
-] as const satisfies ReadonlyArray<keyof PulseQuery>;
+  'seriesCount'
+);
+
+/** The fields of a query that every feed source reads, after its own. */
+const FEED_QUERY_FIELDS = queryFields('timeField', 'fields');
 
 /** The fields of a query that belong to the MQTT source. */
-export const MQTT_QUERY_FIELDS = ['topic', 'timeField', 'fields'] as const satisfies ReadonlyArray<keyof PulseQuery>;
+export const MQTT_QUERY_FIELDS = queryFields('topic', ...FEED_QUERY_FIELDS);
 
 /** The fields of a query that belong to the HTTP source. */
-export const HTTP_QUERY_FIELDS = ['path', 'format', 'event', 'timeField', 'fields'] as const satisfies ReadonlyArray<
-  keyof PulseQuery
->;
+export const HTTP_QUERY_FIELDS = queryFields('path', 'format', 'event', ...FEED_QUERY_FIELDS);
 
 /** The fields of a query that belong to the WebSocket source. */
-export const WEBSOCKET_QUERY_FIELDS = [
-  'path',
-  'subscribeMessage',
-  'timeField',
-  'fields',
-] as const satisfies ReadonlyArray<keyof PulseQuery>;
+export const WEBSOCKET_QUERY_FIELDS = queryFields('path', 'subscribeMessage', ...FEED_QUERY_FIELDS);
 
 /** The fields of a query that belong to the NATS source. */
-export const NATS_QUERY_FIELDS = ['subject', 'timeField', 'fields'] as const satisfies ReadonlyArray<keyof PulseQuery>;
+export const NATS_QUERY_FIELDS = queryFields('subject', ...FEED_QUERY_FIELDS);
 
 /** The numeric fields of a query. */
 export type NumericQueryField = 'stepMs' | 'periodMs' | 'amplitude' | 'offset' | 'seed' | 'seriesCount' | 'flushMs';
