@@ -71,7 +71,7 @@ func (s FeedSource) PulseSource() string {
 }
 
 // targetField is the query field that names a series: "subject" or
-// "path".
+// "path"; the report calls a series so too.
 func (s FeedSource) targetField() string {
 	if s == FeedNATS {
 		return "subject"
@@ -278,29 +278,8 @@ func (r *FeedRig) pulseQuery(series string) string {
 // writes, so that the section opens the channels a panel would.
 func (r *FeedRig) CheckPulsePath(ctx context.Context, e FeedEndpoint) error {
 	series := r.server.series("path")
-	resp, err := e.Host.Data.QueryData(ctx, e.Inst.QueryDataRequest(pluginhost.Query{
-		JSON: r.pulseQuery(series), From: time.Now().Add(-time.Minute), To: time.Now(), MaxDataPoints: 100,
-	}))
-	if err != nil {
-		return fmt.Errorf("QueryData: %w", err)
-	}
-	answer := resp.GetResponses()["A"]
-	if answer.GetError() != "" {
-		return fmt.Errorf("QueryData: %s", answer.GetError())
-	}
-	frames, err := pluginhost.Frames(answer)
-	if err != nil {
-		return err
-	}
-	want := e.Inst.ChannelPrefix() + r.PulsePath(series)
-	if len(frames) == 0 || frames[0].Meta == nil || frames[0].Meta.Channel != want {
-		got := "no channel"
-		if len(frames) > 0 && frames[0].Meta != nil {
-			got = frames[0].Meta.Channel
-		}
-		return fmt.Errorf("the plugin names the channel %q, the benchmark %q: PulseFeedPath no longer writes Pulse's %s channel paths", got, want, r.Source.PulseSource())
-	}
-	return nil
+	return checkPulseChannel(ctx, e, r.pulseQuery(series), r.PulsePath(series),
+		fmt.Sprintf("PulseFeedPath no longer writes Pulse's %s channel paths", r.Source.PulseSource()))
 }
 
 // Saturation runs one saturation round on e: it opens a stream on a new

@@ -212,9 +212,16 @@ func (r *MQTTRig) Endpoint(side MQTTSide, host *pluginhost.Host) MQTTEndpoint {
 // writes, so that the benchmark opens the channels a panel would.
 func (r *MQTTRig) CheckPulsePath(ctx context.Context, e MQTTEndpoint) error {
 	topic := r.topic("path")
+	return checkPulseChannel(ctx, e, fmt.Sprintf(`{"topic":%q,"withStreaming":true,"flushMs":%d}`, topic, MQTTFlushMs),
+		PulseMQTTPath(topic, MQTTFlushMs), "PulseMQTTPath no longer writes Pulse's channel paths")
+}
+
+// checkPulseChannel asks the Pulse plugin behind e for the streaming
+// query query and checks that the channel its answer names is path (under
+// e's prefix); stale says what a mismatch means.
+func checkPulseChannel(ctx context.Context, e FeedEndpoint, query, path, stale string) error {
 	resp, err := e.Host.Data.QueryData(ctx, e.Inst.QueryDataRequest(pluginhost.Query{
-		JSON: fmt.Sprintf(`{"topic":%q,"withStreaming":true,"flushMs":%d}`, topic, MQTTFlushMs),
-		From: time.Now().Add(-time.Minute), To: time.Now(), MaxDataPoints: 100,
+		JSON: query, From: time.Now().Add(-time.Minute), To: time.Now(), MaxDataPoints: 100,
 	}))
 	if err != nil {
 		return fmt.Errorf("QueryData: %w", err)
@@ -227,13 +234,13 @@ func (r *MQTTRig) CheckPulsePath(ctx context.Context, e MQTTEndpoint) error {
 	if err != nil {
 		return err
 	}
-	want := e.Inst.ChannelPrefix() + PulseMQTTPath(topic, MQTTFlushMs)
+	want := e.Inst.ChannelPrefix() + path
 	if len(frames) == 0 || frames[0].Meta == nil || frames[0].Meta.Channel != want {
 		got := "no channel"
 		if len(frames) > 0 && frames[0].Meta != nil {
 			got = frames[0].Meta.Channel
 		}
-		return fmt.Errorf("the plugin names the channel %q, the benchmark %q: PulseMQTTPath no longer writes Pulse's channel paths", got, want)
+		return fmt.Errorf("the plugin names the channel %q, the benchmark %q: %s", got, want, stale)
 	}
 	return nil
 }

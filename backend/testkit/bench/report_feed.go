@@ -16,14 +16,6 @@ type FeedRun struct {
 	Latency    []FeedLatency
 }
 
-// seriesWord is what the section calls a series: subject or path.
-func (s FeedSource) seriesWord() string {
-	if s == FeedNATS {
-		return "subject"
-	}
-	return "path"
-}
-
 func (r Report) feedChecks() []Check {
 	var checks []Check
 	for _, f := range r.Feeds {
@@ -31,7 +23,7 @@ func (r Report) feedChecks() []Check {
 		if c, ok := cpuCheck(title, f.Saturation, whyFeedCPU); ok {
 			checks = append(checks, c)
 		}
-		checks = append(checks, latencyChecks(title, f.Source.seriesWord(), f.Latency, whyFeedLate)...)
+		checks = append(checks, latencyChecks(title, f.Source.targetField(), f.Latency, whyFeedLate)...)
 	}
 	return checks
 }
@@ -129,7 +121,7 @@ func (r Report) feedSection(f FeedRun) string {
 	title := f.Source.Title()
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s\n\n", title)
-	query := fmt.Sprintf(`{"%s": <%s>`, f.Source.targetField(), f.Source.seriesWord())
+	query := fmt.Sprintf(`{"%s": <%s>`, f.Source.targetField(), f.Source.targetField())
 	for _, p := range f.Source.params() {
 		if p[1] != "" {
 			query += fmt.Sprintf(`, "%s": "%s"`, p[0], p[1])
@@ -152,7 +144,7 @@ func (r Report) feedSection(f FeedRun) string {
 			"%d round%s, the sides taking turns; each row of the table is the side's median round by CPU per row; rows/s is the rows delivered over the time from the first message published to the last row delivered. "+
 			"Fewer messages than the MQTT section's, so that the section takes about a minute. "+
 			"Lost messages are told apart by Pulse's counters (`pulse_feed_messages_dropped_total`: dropped by a bounded queue; `pulse_stream_rows_dropped_total`: evicted before the stream sent them).\n\n",
-			f.Source.seriesWord(), FormatCount(float64(o.Messages)), o.Rounds, plural(o.Rounds))
+			f.Source.targetField(), FormatCount(float64(o.Messages)), o.Rounds, plural(o.Rounds))
 		b.WriteString(saturationTable(f.Saturation, FeedSides))
 		if _, pulse, ref, ok := saturationCPURatio(f.Saturation); ok {
 			rate := "–"
@@ -164,8 +156,8 @@ func (r Report) feedSection(f FeedRun) string {
 	}
 
 	if len(f.Latency) > 0 {
-		b.WriteString(latencyIntro(f.Source.seriesWord(), o.Window, o.Warmup, " (a shorter window than the MQTT section's, so that the section takes about a minute)", "each message at once"))
-		b.WriteString(latencyTable(f.Latency, f.Source.seriesWord()))
+		b.WriteString(latencyIntro(f.Source.targetField(), o.Window, o.Warmup, " (a shorter window than the MQTT section's, so that the section takes about a minute)", "each message at once"))
+		b.WriteString(latencyTable(f.Latency, f.Source.targetField()))
 	}
 	return b.String()
 }
