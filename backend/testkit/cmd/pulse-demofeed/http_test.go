@@ -434,3 +434,12 @@ var _ = Describe("the feed's HTTP listener", func() {
 		Expect(out).To(gbytes.Say(`pulse-demofeed: probe: .*connection refused`))
 	}, SpecTimeout(time.Minute))
 })
+
+// freePort is a loopback TCP port nothing listens on now.
+func freePort() int {
+	GinkgoHelper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -11,11 +13,23 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/nats/natstest"
 )
 
 // These specs run the feed against real nats-server processes (Debian's
-// nats-server, with JetStream in a directory of the spec's) and read what
-// arrives with a nats.go client of their own.
+// nats-server, started by natstest, with JetStream in a directory of the
+// spec's) and read what arrives with a nats.go client of their own.
+
+// startNATS starts a nats-server of the spec's own, with JetStream when
+// jetStream is true; it stops when the spec ends.
+func startNATS(jetStream bool) *natstest.Server {
+	GinkgoHelper()
+	s, err := natstest.Start(natstest.Config{NoJetStream: !jetStream})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(s.Stop)
+	return s
+}
 
 // natsSubscriber keeps every message of a subject filter.
 type natsSubscriber struct {
@@ -197,11 +211,11 @@ var _ = Describe("the feed, against nats-server", func() {
 
 	It("waits for a server that is not up yet, and creates the stream again after a restart that lost it", func(ctx SpecContext) {
 		n := startNATS(true)
-		n.kill()
+		Expect(n.Kill()).To(Succeed())
 		log, _ := startFeed("-uri", "", "-nats", n.URL(), "-rooms", "kitchen=10")
 		Eventually(log).WithContext(ctx).Should(gbytes.Say(`cannot reach the NATS server at ` + n.URL() + ` yet`))
 
-		n.start(true)
+		Expect(n.Restart()).To(Succeed())
 		Eventually(log).WithContext(ctx).WithTimeout(30 * time.Second).Should(gbytes.Say(`connected to the NATS server at nats://127.0.0.1`))
 		Eventually(log).WithContext(ctx).Should(gbytes.Say(`created the JetStream stream HOME`))
 		js := jetStreamOf(n.URL())
@@ -215,7 +229,9 @@ var _ = Describe("the feed, against nats-server", func() {
 		Expect(first[0].Seq).To(Equal(uint64(1)))
 
 		// A server that comes back without its store has no stream.
-		n.restart(true)
+		Expect(n.Kill()).To(Succeed())
+		Expect(os.RemoveAll(filepath.Join(n.Dir(), "jetstream"))).To(Succeed(), "natstest keeps the JetStream store in its directory's jetstream")
+		Expect(n.Restart()).To(Succeed())
 		Eventually(log).WithContext(ctx).Should(gbytes.Say(`lost the connection to the NATS server`))
 		Eventually(log).WithContext(ctx).WithTimeout(30 * time.Second).Should(gbytes.Say(`connected to the NATS server`))
 		Eventually(log).WithContext(ctx).Should(gbytes.Say(`created the JetStream stream HOME`))
