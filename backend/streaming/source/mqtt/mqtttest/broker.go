@@ -1,16 +1,15 @@
 package mqtttest
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/testserver"
 )
 
 // The user of the auth listener. ACL: alice may read and write pulse/#
@@ -26,12 +25,9 @@ const (
 // installHint is what an error says when Debian's mosquitto is missing.
 const installHint = "install Debian's mosquitto: apt-get install mosquitto"
 
-// Timeouts of the broker's process.
-const (
-	listenTimeout = 20 * time.Second // for each listener to accept after a start
-	killTimeout   = 20 * time.Second // for the process to exit after SIGKILL
-	termTimeout   = 10 * time.Second // for the process to exit after SIGTERM
-)
+// listenTimeout is how long each listener may take to accept after a
+// start.
+const listenTimeout = 20 * time.Second
 
 // listenerNames are the listeners a broker may have, in the order it
 // waits for them.
@@ -67,11 +63,7 @@ type Broker struct {
 	dir   string
 	conf  string
 	ports map[string]int
-
-	mu      sync.Mutex
-	cmd     *exec.Cmd
-	exit    chan struct{} // closed when cmd has exited
-	stopped bool
+	proc  *testserver.Process
 }
 
 // Start writes a mosquitto configuration for l into a new temporary
@@ -79,10 +71,6 @@ type Broker struct {
 // accepts connections. The caller stops it with [Broker.Stop]. A missing
 // mosquitto is an error that says how to install it.
 func Start(l Listeners) (*Broker, error) {
-	bin, err := findBinary("mosquitto")
-	if err != nil {
-		return nil, err
-	}
 	dir, err := os.MkdirTemp("", "pulse-mosquitto-")
 	if err != nil {
 		return nil, fmt.Errorf("mqtttest: a directory for mosquitto: %w", err)
@@ -92,7 +80,11 @@ func Start(l Listeners) (*Broker, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := b.start(bin); err != nil {
+	b.proc, err = testserver.Start(testserver.Program{
+		Harness: "mqtttest", Name: "mosquitto", InstallHint: installHint, Kind: "broker",
+		Args: []string{"-c", b.conf}, Output: filepath.Join(dir, "stdout.log"), Ready: b.waitListening,
+	})
+	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -105,7 +97,7 @@ func (b *Broker) configure(l Listeners) error {
 	var err error
 	port := func(name string) {
 		if err == nil {
-			b.ports[name], err = freePort()
+			b.ports[name], err = testserver.FreePort()
 		}
 	}
 	port("plain")
@@ -121,7 +113,7 @@ func (b *Broker) configure(l Listeners) error {
 		port("wss")
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("mqtttest: %w", err)
 	}
 
 	var c strings.Builder
@@ -133,9 +125,9 @@ func (b *Broker) configure(l Listeners) error {
 	fmt.Fprintf(&c, "per_listener_settings true\nsys_interval 1\npersistence false\nlog_dest file %s\nlog_type all\n", filepath.Join(b.dir, "mosquitto.log"))
 	fmt.Fprintf(&c, "\nlistener %d 127.0.0.1\nallow_anonymous true\n", b.ports["plain"])
 	if l.Auth {
-		tool, err := findBinary("mosquitto_passwd")
+		tool, err := testserver.FindBinary("mosquitto_passwd", installHint)
 		if err != nil {
-			return err
+			return fmt.Errorf("mqtttest: %w", err)
 		}
 		passwd := filepath.Join(b.dir, "passwd")
 		if out, err := exec.Command(tool, "-b", "-c", passwd, AliceName, AlicePassword).CombinedOutput(); err != nil {
@@ -184,124 +176,48 @@ func (b *Broker) configure(l Listeners) error {
 	return nil
 }
 
-// start runs mosquitto and waits until every listener accepts; on failure
-// it leaves no process behind. The caller holds b.mu, or is Start.
-func (b *Broker) start(bin string) error {
-	out, err := os.OpenFile(filepath.Join(b.dir, "stdout.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("mqtttest: mosquitto's output file: %w", err)
-	}
-	defer out.Close()
-	cmd := exec.Command(bin, "-c", b.conf)
-	cmd.Stdout, cmd.Stderr = out, out
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("mqtttest: starting mosquitto: %w", err)
-	}
-	exit := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exit)
-	}()
-	b.cmd, b.exit = cmd, exit
-	if err := b.waitListening(); err != nil {
-		_ = b.kill()
-		return err
-	}
-	return nil
-}
-
 // waitListening waits until every listener of b accepts a connection, or
-// mosquitto exits.
-func (b *Broker) waitListening() error {
+// mosquitto exits (exit is closed).
+func (b *Broker) waitListening(exit <-chan struct{}) error {
 	for _, name := range listenerNames {
 		port, ok := b.ports[name]
 		if !ok {
 			continue
 		}
 		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		deadline := time.Now().Add(listenTimeout)
-		for {
-			select {
-			case <-b.exit:
-				return fmt.Errorf("mqtttest: mosquitto exited before its %s listener on port %d accepted connections; its output and log:\n%s", name, port, b.Logs())
-			default:
-			}
+		exited, err := testserver.Poll(exit, listenTimeout, 20*time.Millisecond, func() error {
 			c, err := net.DialTimeout("tcp", addr, time.Second)
 			if err == nil {
 				c.Close()
-				break
 			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("mqtttest: mosquitto's %s listener on port %d accepted no connection within %s (%v); its output and log:\n%s", name, port, listenTimeout, err, b.Logs())
-			}
-			time.Sleep(20 * time.Millisecond)
+			return err
+		})
+		if exited {
+			return fmt.Errorf("mqtttest: mosquitto exited before its %s listener on port %d accepted connections; its output and log:\n%s", name, port, b.Logs())
+		}
+		if err != nil {
+			return fmt.Errorf("mqtttest: mosquitto's %s listener on port %d accepted no connection within %s (%v); its output and log:\n%s", name, port, listenTimeout, err, b.Logs())
 		}
 	}
 	return nil
 }
 
-// kill sends SIGKILL and waits for the exit. The caller holds b.mu.
-func (b *Broker) kill() error {
-	if b.cmd == nil {
-		return nil
-	}
-	_ = b.cmd.Process.Signal(syscall.SIGKILL) // fails only when it has exited already
-	select {
-	case <-b.exit:
-		return nil
-	case <-time.After(killTimeout):
-		return fmt.Errorf("mqtttest: mosquitto (pid %d) has not exited %s after SIGKILL", b.cmd.Process.Pid, killTimeout)
-	}
-}
-
 // Kill ends mosquitto at once, as a crash would, and waits for it to
 // exit. The broker's directory stays, for [Broker.Restart] and
 // [Broker.Logs]. Killing a broker that has exited already does nothing.
-func (b *Broker) Kill() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.kill()
-}
+func (b *Broker) Kill() error { return b.proc.Kill() }
 
 // Restart starts mosquitto again, with the same configuration on the
 // same ports, and returns once every listener accepts connections. A
 // broker still running is killed first, as by [Broker.Kill]. A stopped
 // broker cannot restart.
-func (b *Broker) Restart() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.stopped {
-		return errors.New("mqtttest: the broker was stopped; Start a new one")
-	}
-	if err := b.kill(); err != nil {
-		return err
-	}
-	bin, err := findBinary("mosquitto")
-	if err != nil {
-		return err
-	}
-	return b.start(bin)
-}
+func (b *Broker) Restart() error { return b.proc.Restart() }
 
 // Stop ends mosquitto with SIGTERM, or SIGKILL if it has not exited 10
 // seconds later, and removes the broker's directory. Stopping a stopped
 // broker does nothing.
 func (b *Broker) Stop() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.stopped {
-		return
-	}
-	b.stopped = true
-	if b.cmd != nil {
-		_ = b.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-b.exit:
-		case <-time.After(termTimeout):
-			_ = b.kill()
-		}
-	}
+	b.proc.Stop()
 	_ = os.RemoveAll(b.dir)
 }
 
@@ -330,28 +246,3 @@ func (b *Broker) Logs() string {
 // password, ACL and TLS files it names, and its output and log. [Broker.Stop]
 // removes it.
 func (b *Broker) Dir() string { return b.dir }
-
-// freePort is a loopback TCP port nothing listens on now.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("mqtttest: a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// findBinary finds a mosquitto program on PATH or in Debian's places
-// (/usr/sbin is not on every user's PATH).
-func findBinary(name string) (string, error) {
-	if path, err := exec.LookPath(name); err == nil {
-		return path, nil
-	}
-	for _, dir := range []string{"/usr/sbin", "/usr/bin", "/usr/local/sbin"} {
-		path := filepath.Join(dir, name)
-		if info, err := os.Stat(path); err == nil && !info.IsDir() {
-			return path, nil
-		}
-	}
-	return "", fmt.Errorf("mqtttest: %s not found: %s", name, installHint)
-}

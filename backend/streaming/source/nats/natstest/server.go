@@ -5,31 +5,26 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nkeys"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/testserver"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
 
 // installHint is what an error says when nats-server is missing.
 const installHint = "install nats-server: apt-get install nats-server"
 
-// Timeouts of the server's process.
-const (
-	readyTimeout = 30 * time.Second // for the port to accept and JetStream to answer after a start
-	killTimeout  = 20 * time.Second // for the process to exit after SIGKILL
-	termTimeout  = 10 * time.Second // for the process to exit after SIGTERM
-)
+// readyTimeout is how long the port may take to accept, and JetStream to
+// answer, after a start.
+const readyTimeout = 30 * time.Second
 
 // UserName is the user name of the user-and-password user of a server
 // with [AuthUsers].
@@ -78,10 +73,9 @@ type Server struct {
 	config Config
 	dir    string
 	port   int
+	proc   *testserver.Process
 
 	mu      sync.Mutex
-	cmd     *exec.Cmd
-	exit    chan struct{} // closed when cmd has exited
 	stopped bool
 	admin   *nats.Conn // the harness's own connection, made on first use
 }
@@ -92,10 +86,6 @@ type Server struct {
 // stops it with [Server.Stop]. A missing nats-server is an error that
 // says how to install it.
 func Start(c Config) (*Server, error) {
-	bin, err := findBinary()
-	if err != nil {
-		return nil, err
-	}
 	dir, err := os.MkdirTemp("", "pulse-nats-")
 	if err != nil {
 		return nil, fmt.Errorf("natstest: a directory for nats-server: %w", err)
@@ -105,7 +95,11 @@ func Start(c Config) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := s.start(bin); err != nil {
+	s.proc, err = testserver.Start(testserver.Program{
+		Harness: "natstest", Name: "nats-server", InstallHint: installHint, Kind: "server",
+		Args: []string{"-c", s.confPath()}, Output: s.logPath(), Ready: s.waitReady,
+	})
+	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -115,9 +109,9 @@ func Start(c Config) (*Server, error) {
 // configure picks the port, makes the credentials and writes the
 // configuration, and the files it names, into s's directory.
 func (s *Server) configure() error {
-	port, err := freePort()
+	port, err := testserver.FreePort()
 	if err != nil {
-		return err
+		return fmt.Errorf("natstest: %w", err)
 	}
 	s.port = port
 	var c strings.Builder
@@ -173,50 +167,18 @@ func (s *Server) confPath() string { return filepath.Join(s.dir, "nats-server.co
 
 func (s *Server) logPath() string { return filepath.Join(s.dir, "output.log") }
 
-// start runs nats-server and waits until it is ready; on failure it
-// leaves no process behind. The caller holds s.mu, or is Start.
-func (s *Server) start(bin string) error {
-	out, err := os.OpenFile(s.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+// waitReady waits until the server accepts a client connection and, with
+// JetStream, answers a JetStream request; or until it exits (exit is
+// closed).
+func (s *Server) waitReady(exit <-chan struct{}) error {
+	exited, err := testserver.Poll(exit, readyTimeout, 50*time.Millisecond, s.probe)
+	if exited {
+		return fmt.Errorf("natstest: nats-server exited before it was ready; its output:\n%s", s.Logs())
+	}
 	if err != nil {
-		return fmt.Errorf("natstest: nats-server's output file: %w", err)
-	}
-	defer out.Close()
-	cmd := exec.Command(bin, "-c", s.confPath())
-	cmd.Stdout, cmd.Stderr = out, out
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("natstest: starting nats-server: %w", err)
-	}
-	exit := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exit)
-	}()
-	s.cmd, s.exit = cmd, exit
-	if err := s.waitReady(); err != nil {
-		_ = s.kill()
-		return err
+		return fmt.Errorf("natstest: nats-server on port %d was not ready within %s (%v); its output:\n%s", s.port, readyTimeout, err, s.Logs())
 	}
 	return nil
-}
-
-// waitReady waits until the server accepts a client connection and, with
-// JetStream, answers a JetStream request; or until it exits.
-func (s *Server) waitReady() error {
-	deadline := time.Now().Add(readyTimeout)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exit:
-			return fmt.Errorf("natstest: nats-server exited before it was ready; its output:\n%s", s.Logs())
-		default:
-		}
-		if last = s.probe(); last == nil {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("natstest: nats-server on port %d was not ready within %s (%v); its output:\n%s", s.port, readyTimeout, last, s.Logs())
 }
 
 // probe connects once and, with JetStream, asks for the account's
@@ -240,49 +202,17 @@ func (s *Server) probe() error {
 	return nil
 }
 
-// kill sends SIGKILL and waits for the exit. The caller holds s.mu.
-func (s *Server) kill() error {
-	if s.cmd == nil {
-		return nil
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGKILL) // fails only when it has exited already
-	select {
-	case <-s.exit:
-		return nil
-	case <-time.After(killTimeout):
-		return fmt.Errorf("natstest: nats-server (pid %d) has not exited %s after SIGKILL", s.cmd.Process.Pid, killTimeout)
-	}
-}
-
 // Kill ends nats-server at once, as a crash would, and waits for it to
 // exit. The directory, with the JetStream store, stays for
 // [Server.Restart]. Killing a server that has exited already does
 // nothing.
-func (s *Server) Kill() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.kill()
-}
+func (s *Server) Kill() error { return s.proc.Kill() }
 
 // Restart starts nats-server again with the same configuration, port and
 // JetStream store (streams and their messages survive), and returns once
 // it is ready. A server still running is killed first, as by
 // [Server.Kill]. A stopped server cannot restart.
-func (s *Server) Restart() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopped {
-		return errors.New("natstest: the server was stopped; Start a new one")
-	}
-	if err := s.kill(); err != nil {
-		return err
-	}
-	bin, err := findBinary()
-	if err != nil {
-		return err
-	}
-	return s.start(bin)
-}
+func (s *Server) Restart() error { return s.proc.Restart() }
 
 // Stop closes the harness's connection, ends nats-server with SIGTERM, or
 // SIGKILL if it has not exited 10 seconds later, and removes the
@@ -297,14 +227,7 @@ func (s *Server) Stop() {
 	if s.admin != nil {
 		s.admin.Close()
 	}
-	if s.cmd != nil {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.exit:
-		case <-time.After(termTimeout):
-			_ = s.kill()
-		}
-	}
+	s.proc.Stop()
 	_ = os.RemoveAll(s.dir)
 }
 
@@ -337,29 +260,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails.
 	return hex.EncodeToString(b)
-}
-
-// freePort is a loopback TCP port nothing listens on now.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("natstest: a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// findBinary finds nats-server on PATH or in Debian's places (/usr/sbin
-// is not on every user's PATH).
-func findBinary() (string, error) {
-	if path, err := exec.LookPath("nats-server"); err == nil {
-		return path, nil
-	}
-	for _, dir := range []string{"/usr/sbin", "/usr/bin", "/usr/local/sbin"} {
-		path := filepath.Join(dir, "nats-server")
-		if info, err := os.Stat(path); err == nil && !info.IsDir() {
-			return path, nil
-		}
-	}
-	return "", fmt.Errorf("natstest: nats-server not found: %s", installHint)
 }
