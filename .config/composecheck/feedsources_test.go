@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	yaml "go.yaml.in/yaml/v4"
 )
 
 func TestNATSConf(t *testing.T) {
@@ -177,21 +173,8 @@ func TestBrokenFeedProvisioningFails(t *testing.T) {
 	contract := loadRepoContract(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyProvisioning(t)
-			dsFile := filepath.Join(dir, "datasources", "pulse-"+tc.source+".yaml")
-			dashFile := filepath.Join(dir, "dashboards", "pulse-"+tc.source+".json")
-			var ds, dash map[string]any
-			readInto(t, dsFile, &ds, yaml.Unmarshal)
-			readInto(t, dashFile, &dash, json.Unmarshal)
-			tc.breaks(ds, dash)
-			writeFrom(t, dsFile, ds, yaml.Marshal)
-			writeFrom(t, dashFile, dash, json.Marshal)
-
-			errs := readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath)
-			msg := errors.Join(errs...)
-			if msg == nil || !strings.Contains(msg.Error(), tc.want) {
-				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
-			}
+			dir := editProvisioning(t, "pulse-"+tc.source+".yaml", "pulse-"+tc.source+".json", tc.breaks)
+			expectFailure(t, readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath), tc.want)
 		})
 	}
 }
@@ -219,23 +202,12 @@ func TestFeedDataSourcesNameTheirService(t *testing.T) {
 		{"NATS at the feed", "nats", "nats://demofeed:4222", "names service demofeed, not nats"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyProvisioning(t)
-			dsFile := filepath.Join(dir, "datasources", "pulse-"+tc.source+".yaml")
-			var ds map[string]any
-			readInto(t, dsFile, &ds, yaml.Unmarshal)
-			if tc.url != "" {
-				jsonData(ds)["url"] = tc.url
-			}
-			writeFrom(t, dsFile, ds, yaml.Marshal)
-
-			errs := CheckStack(project, readRepoProvisioning(t, dir), contract.MQTT)
-			msg := errors.Join(errs...)
-			switch {
-			case tc.want == "" && msg != nil:
-				t.Fatal(msg)
-			case tc.want != "" && (msg == nil || !strings.Contains(msg.Error(), tc.want)):
-				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
-			}
+			dir := editProvisioning(t, "pulse-"+tc.source+".yaml", "", func(ds, _ map[string]any) {
+				if tc.url != "" {
+					jsonData(ds)["url"] = tc.url
+				}
+			})
+			expectFailure(t, CheckStack(project, readRepoProvisioning(t, dir), contract.MQTT), tc.want)
 		})
 	}
 }

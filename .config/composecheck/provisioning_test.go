@@ -162,21 +162,8 @@ func TestBrokenProvisioningFails(t *testing.T) {
 	contract := loadRepoContract(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyProvisioning(t)
-			dsFile := filepath.Join(dir, "datasources", "pulse.yaml")
-			dashFile := filepath.Join(dir, "dashboards", "pulse-live.json")
-			var ds, dash map[string]any
-			readInto(t, dsFile, &ds, yaml.Unmarshal)
-			readInto(t, dashFile, &dash, json.Unmarshal)
-			tc.breaks(ds, dash)
-			writeFrom(t, dsFile, ds, yaml.Marshal)
-			writeFrom(t, dashFile, dash, json.Marshal)
-
-			errs := readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath)
-			msg := errors.Join(errs...)
-			if msg == nil || !strings.Contains(msg.Error(), tc.want) {
-				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
-			}
+			dir := editProvisioning(t, "pulse.yaml", "pulse-live.json", tc.breaks)
+			expectFailure(t, readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath), tc.want)
 		})
 	}
 }
@@ -235,6 +222,42 @@ func copyProvisioning(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// editProvisioning copies the repository's provisioning, lets edit change
+// the data source file datasources/<dsFile> and the dashboard
+// dashboards/<dashFile> (none, and a nil dash, when dashFile is ""), and
+// returns the copy's directory.
+func editProvisioning(t *testing.T, dsFile, dashFile string, edit func(ds, dash map[string]any)) string {
+	t.Helper()
+	dir := copyProvisioning(t)
+	dsPath := filepath.Join(dir, "datasources", dsFile)
+	var ds, dash map[string]any
+	readInto(t, dsPath, &ds, yaml.Unmarshal)
+	dashPath := ""
+	if dashFile != "" {
+		dashPath = filepath.Join(dir, "dashboards", dashFile)
+		readInto(t, dashPath, &dash, json.Unmarshal)
+	}
+	edit(ds, dash)
+	writeFrom(t, dsPath, ds, yaml.Marshal)
+	if dashPath != "" {
+		writeFrom(t, dashPath, dash, json.Marshal)
+	}
+	return dir
+}
+
+// expectFailure fails t unless one of errs mentions want, or, when want
+// is "", unless there are none.
+func expectFailure(t *testing.T, errs []error, want string) {
+	t.Helper()
+	msg := errors.Join(errs...)
+	switch {
+	case want == "" && msg != nil:
+		t.Fatal(msg)
+	case want != "" && (msg == nil || !strings.Contains(msg.Error(), want)):
+		t.Fatalf("want a failure mentioning %q, got: %v", want, msg)
+	}
 }
 
 func readInto(t *testing.T, file string, v any, decode func([]byte, any) error) {
@@ -413,21 +436,8 @@ func TestBrokenMQTTProvisioningFails(t *testing.T) {
 	contract := loadRepoContract(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyProvisioning(t)
-			dsFile := filepath.Join(dir, "datasources", "pulse-mqtt.yaml")
-			dashFile := filepath.Join(dir, "dashboards", "pulse-mqtt.json")
-			var ds, dash map[string]any
-			readInto(t, dsFile, &ds, yaml.Unmarshal)
-			readInto(t, dashFile, &dash, json.Unmarshal)
-			tc.breaks(ds, dash)
-			writeFrom(t, dsFile, ds, yaml.Marshal)
-			writeFrom(t, dashFile, dash, json.Marshal)
-
-			errs := readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath)
-			msg := errors.Join(errs...)
-			if msg == nil || !strings.Contains(msg.Error(), tc.want) {
-				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
-			}
+			dir := editProvisioning(t, "pulse-mqtt.yaml", "pulse-mqtt.json", tc.breaks)
+			expectFailure(t, readRepoProvisioning(t, dir).Check(contract, pluginID, provisioningPath), tc.want)
 		})
 	}
 }

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	yaml "go.yaml.in/yaml/v4"
 )
 
 func TestMosquittoConf(t *testing.T) {
@@ -100,23 +97,12 @@ func TestMQTTDataSourcesNameTheBroker(t *testing.T) {
 		{"websockets on the MQTT port", map[string]any{"uri": "ws://mosquitto:1883"}, "the broker's listener 1883 speaks mqtt, and ws:// wants websockets"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyProvisioning(t)
-			dsFile := filepath.Join(dir, "datasources", "pulse-mqtt.yaml")
-			var ds map[string]any
-			readInto(t, dsFile, &ds, yaml.Unmarshal)
-			for k, v := range tc.jsonData {
-				jsonData(ds)[k] = v
-			}
-			writeFrom(t, dsFile, ds, yaml.Marshal)
-
-			errs := CheckStack(project, readRepoProvisioning(t, dir), contract.MQTT)
-			msg := errors.Join(errs...)
-			switch {
-			case tc.want == "" && msg != nil:
-				t.Fatal(msg)
-			case tc.want != "" && (msg == nil || !strings.Contains(msg.Error(), tc.want)):
-				t.Fatalf("want a failure mentioning %q, got: %v", tc.want, msg)
-			}
+			dir := editProvisioning(t, "pulse-mqtt.yaml", "", func(ds, _ map[string]any) {
+				for k, v := range tc.jsonData {
+					jsonData(ds)[k] = v
+				}
+			})
+			expectFailure(t, CheckStack(project, readRepoProvisioning(t, dir), contract.MQTT), tc.want)
 		})
 	}
 }
