@@ -161,28 +161,31 @@ func checkFeedDataSource(ds DataSource, where string) []error {
 	return errs
 }
 
-// checkFeedQuery checks a dashboard query of the feed data source ds: known
-// fields of the right types, the path or subject it follows present and
-// covered by the data source's allowedTopics.
-func checkFeedQuery(ds DataSource, q map[string]any, vars map[string]bool) []error {
-	src := feedSources[ds.Source()]
+// checkQueryFields checks q's fields against table, Grafana's own
+// aside: each known, of the right type and within bounds (vars are the
+// dashboard's variables), every required one present, and no empty name
+// in fields. An unknown
+// field's error names the query's data source (dataSource, such as `nats
+// data source "Pulse NATS"`) and who knows the table (knower), a missing
+// one's who requires it (requiredBy).
+func checkQueryFields(q map[string]any, table map[string]Field, vars map[string]bool, dataSource, knower, requiredBy string) []error {
 	var errs []error
 	for _, key := range sortedKeys(q) {
 		if slices.Contains(grafanaQueryFields, key) {
 			continue
 		}
-		field, known := src.query[key]
+		field, known := table[key]
 		if !known {
-			errs = append(errs, fmt.Errorf("unknown field %q for %s data source %q (it knows %s)", key, ds.Source(), ds.Name, strings.Join(sortedKeys(src.query), ", ")))
+			errs = append(errs, fmt.Errorf("unknown field %q for %s (%s knows %s)", key, dataSource, knower, strings.Join(sortedKeys(table), ", ")))
 			continue
 		}
 		if err := field.Check(q[key], vars); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for _, name := range sortedKeys(src.query) {
-		if _, ok := q[name]; src.query[name].Required && !ok {
-			errs = append(errs, fmt.Errorf("%s is required by the %s source", name, ds.Source()))
+	for _, name := range sortedKeys(table) {
+		if _, ok := q[name]; table[name].Required && !ok {
+			errs = append(errs, fmt.Errorf("%s is required by %s", name, requiredBy))
 		}
 	}
 	if fields, ok := stringList(q["fields"]); ok {
@@ -192,6 +195,15 @@ func checkFeedQuery(ds DataSource, q map[string]any, vars map[string]bool) []err
 			}
 		}
 	}
+	return errs
+}
+
+// checkFeedQuery checks a dashboard query of the feed data source ds: known
+// fields of the right types, the path or subject it follows present and
+// covered by the data source's allowedTopics.
+func checkFeedQuery(ds DataSource, q map[string]any, vars map[string]bool) []error {
+	src := feedSources[ds.Source()]
+	errs := checkQueryFields(q, src.query, vars, fmt.Sprintf("%s data source %q", ds.Source(), ds.Name), "it", "the "+ds.Source()+" source")
 	if msg, ok := q["subscribeMessage"].(string); ok && msg == "" {
 		errs = append(errs, fmt.Errorf("subscribeMessage is empty; leave it out to send none"))
 	}

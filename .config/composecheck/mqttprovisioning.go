@@ -75,32 +75,7 @@ func checkMQTTQuery(c *MQTTContract, ds DataSource, q map[string]any) []error {
 	if c == nil {
 		return []error{errors.New("a query of an MQTT data source, but docs/mqtt.md was not read")}
 	}
-	var errs []error
-	for _, key := range sortedKeys(q) {
-		if slices.Contains(grafanaQueryFields, key) {
-			continue
-		}
-		field, known := c.Query[key]
-		if !known {
-			errs = append(errs, fmt.Errorf("unknown field %q for MQTT data source %q (docs/mqtt.md knows %s)", key, ds.Name, strings.Join(sortedKeys(c.Query), ", ")))
-			continue
-		}
-		if err := field.Check(q[key], nil); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	for _, name := range sortedKeys(c.Query) {
-		if _, ok := q[name]; c.Query[name].Required && !ok {
-			errs = append(errs, fmt.Errorf("%s is required by docs/mqtt.md", name))
-		}
-	}
-	if fields, ok := stringList(q["fields"]); ok {
-		for i, f := range fields {
-			if f == "" {
-				errs = append(errs, fmt.Errorf("fields[%d] is empty", i))
-			}
-		}
-	}
+	errs := checkQueryFields(q, c.Query, nil, fmt.Sprintf("MQTT data source %q", ds.Name), "docs/mqtt.md", "docs/mqtt.md")
 	topic, ok := q["topic"].(string)
 	if !ok {
 		return errs

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -137,12 +136,7 @@ func checkNATS(p *types.Project, add func(string, ...any)) *natsConf {
 		if target != natsConfigDir && target != natsConfigDir+"/"+natsConfig {
 			continue
 		}
-		if !v.ReadOnly {
-			add("mounts %s read-write; mount it read-only (:ro)", v.Target)
-		}
-		if r, err := filepath.Rel(p.WorkingDir, v.Source); err != nil || strings.HasPrefix(r, "..") {
-			add("mounts %s from %s, outside the repository", v.Target, v.Source)
-		}
+		checkConfigMount(p, v, add)
 		if target == natsConfigDir {
 			mounted[natsConfigDir+"/"+natsConfig] = filepath.Join(v.Source, natsConfig)
 		} else {
@@ -166,14 +160,8 @@ func checkNATS(p *types.Project, add func(string, ...any)) *natsConf {
 		add("does not run with a configuration from the repository: mount it read-only at %s (a directory holding %s) and pass --config %s/%s", natsConfigDir, natsConfig, natsConfigDir, natsConfig)
 		return nil
 	}
-	raw, err := os.ReadFile(conf)
-	if err != nil {
-		add("its configuration: %v", err)
-		return nil
-	}
-	c, err := parseNATSConf(string(raw))
-	if err != nil {
-		add("%s: %v", relTo(p.WorkingDir, conf), err)
+	c, ok := readConfig(p, conf, parseNATSConf, add)
+	if !ok {
 		return nil
 	}
 	if !c.jetStream && !jsFlag {

@@ -180,31 +180,48 @@ func checkBroker(p *types.Project, add func(string, ...any)) []listener {
 		default:
 			continue
 		}
-		if !v.ReadOnly {
-			add("mounts %s read-write; mount it read-only (:ro)", v.Target)
-		}
-		if r, err := filepath.Rel(p.WorkingDir, v.Source); err != nil || strings.HasPrefix(r, "..") {
-			add("mounts %s from %s, outside the repository", v.Target, v.Source)
-		}
+		checkConfigMount(p, v, add)
 	}
 	if conf == "" {
 		add("does not bind-mount a configuration from the repository at %s (a directory holding %s)", brokerConfigDir, brokerConfig)
 		return nil
 	}
-	raw, err := os.ReadFile(conf)
-	if err != nil {
-		add("its configuration: %v", err)
-		return nil
-	}
-	listeners, err := parseMosquittoConf(string(raw))
-	if err != nil {
-		add("%s: %v", relTo(p.WorkingDir, conf), err)
+	listeners, ok := readConfig(p, conf, parseMosquittoConf, add)
+	if !ok {
 		return nil
 	}
 	if !slices.ContainsFunc(listeners, func(l listener) bool { return l.anonymous && l.network() && l.protocol == "mqtt" }) {
 		add("%s has no MQTT listener open to the compose network that allows anonymous clients (listener 1883 with allow_anonymous true)", relTo(p.WorkingDir, conf))
 	}
 	return listeners
+}
+
+// checkConfigMount checks a service's bind mount v of its configuration:
+// read-only, and from inside the repository.
+func checkConfigMount(p *types.Project, v types.ServiceVolumeConfig, add func(string, ...any)) {
+	if !v.ReadOnly {
+		add("mounts %s read-write; mount it read-only (:ro)", v.Target)
+	}
+	if r, err := filepath.Rel(p.WorkingDir, v.Source); err != nil || strings.HasPrefix(r, "..") {
+		add("mounts %s from %s, outside the repository", v.Target, v.Source)
+	}
+}
+
+// readConfig reads a service's configuration file conf and parses it;
+// false, once add was told why, when it cannot.
+func readConfig[T any](p *types.Project, conf string, parse func(string) (T, error), add func(string, ...any)) (T, bool) {
+	var zero T
+	raw, err := os.ReadFile(conf)
+	if err != nil {
+		add("its configuration: %v", err)
+		return zero, false
+	}
+	c, err := parse(string(raw))
+	if err != nil {
+		add("%s: %v", relTo(p.WorkingDir, conf), err)
+		return zero, false
+	}
+	return c, true
 }
 
 // checkFeed checks the demo feed service: built from its Dockerfile in the
