@@ -1,6 +1,7 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
 import {
+  expectSaveAndTestFails,
   type FeedOptions,
   HTTP_DATASOURCE_FILE,
   HTTP_DATASOURCE_NAME,
@@ -79,17 +80,11 @@ for (const s of SOURCES) {
         name: `${s.name} (nothing there)`,
         jsonData: s.refused,
       });
-      try {
-        const configPage = await gotoDataSourceConfigPage(ds.uid);
-        await expect(configPage.saveAndTest()).not.toBeOK();
-        await expect(configPage).toHaveAlert('error', { hasText: /refused/i });
-        // Saving through the editor kept the settings.
-        const saved = await request.get(`/api/datasources/uid/${ds.uid}`);
-        expect(saved.ok()).toBe(true);
-        expect((await saved.json()).jsonData).toMatchObject({ source: s.source, url: s.refused.url });
-      } finally {
-        await request.delete(`/api/datasources/uid/${ds.uid}`);
-      }
+      // Saving through the editor keeps the settings.
+      await expectSaveAndTestFails(gotoDataSourceConfigPage, request, ds.uid, /refused/i, {
+        source: s.source,
+        url: s.refused.url,
+      });
     });
   });
 }

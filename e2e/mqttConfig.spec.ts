@@ -1,6 +1,12 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { MQTT_DATASOURCE_FILE, MQTT_DATASOURCE_NAME, type MqttOptions, PLUGIN_ID } from './pulse';
+import {
+  expectSaveAndTestFails,
+  MQTT_DATASOURCE_FILE,
+  MQTT_DATASOURCE_NAME,
+  type MqttOptions,
+  PLUGIN_ID,
+} from './pulse';
 
 // docker compose runs the broker as service mosquitto, anonymous MQTT on 1883 (docker-compose.yaml,
 // .config/mosquitto/mosquitto.conf); nothing listens on 1884.
@@ -40,19 +46,14 @@ test.describe('MQTT data source', () => {
       name: NO_BROKER_NAME,
       jsonData: { source: 'mqtt', uri: NO_BROKER_URI, allowedTopics: ['home/#'] },
     });
-    try {
-      const configPage = await gotoDataSourceConfigPage(ds.uid);
-      await expect(configPage.saveAndTest()).not.toBeOK();
-      // backend/streaming/source/mqtt/health.go: the reason first, then what to check.
-      await expect(configPage).toHaveAlert('error', {
-        hasText: /connection refused: nothing accepts connections at mosquitto:1884; check the host and port in uri/,
-      });
-      // Saving through the editor kept the MQTT settings it does not show.
-      const saved = await request.get(`/api/datasources/uid/${ds.uid}`);
-      expect(saved.ok()).toBe(true);
-      expect((await saved.json()).jsonData).toMatchObject({ source: 'mqtt', uri: NO_BROKER_URI });
-    } finally {
-      await request.delete(`/api/datasources/uid/${ds.uid}`);
-    }
+    // backend/streaming/source/mqtt/health.go: the reason first, then what to check. Saving through
+    // the editor keeps the MQTT settings it does not show.
+    await expectSaveAndTestFails(
+      gotoDataSourceConfigPage,
+      request,
+      ds.uid,
+      /connection refused: nothing accepts connections at mosquitto:1884; check the host and port in uri/,
+      { source: 'mqtt', uri: NO_BROKER_URI }
+    );
   });
 });

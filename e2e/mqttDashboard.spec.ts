@@ -1,14 +1,15 @@
-import type { Locator, Response } from '@playwright/test';
-import { type DashboardPage, type E2ESelectorGroups, expect, test } from '@grafana/plugin-e2e';
+import { expect, test } from '@grafana/plugin-e2e';
 
 import {
+  answerTo,
+  type DashboardJSON,
+  expectStatStreams,
   framesOf,
   MQTT_DASHBOARD_FILE,
   type MqttQuery,
-  pulseQueries,
-  shownNumber,
-  watchChanges,
-  watchForReload,
+  onlyQueryOf,
+  panelContent,
+  watchQueries,
 } from './pulse';
 
 // What docker compose runs beside Grafana: the demo feed (backend/testkit/cmd/pulse-demofeed)
@@ -16,34 +17,14 @@ import {
 // the garage every 5 s, to the broker the "Pulse MQTT" data source reads.
 const ROOMS = ['kitchen', 'livingroom', 'bedroom', 'garage'];
 
-/** The provisioned dashboard as its file has it: readProvisionedDashboard returns all of it. */
-interface DashboardJSON {
-  uid: string;
-  panels?: Array<{ title?: string; targets?: MqttQuery[] }>;
-}
-
 /** The one query of the panel titled `title`. */
-function queryOf(dashboard: DashboardJSON, title: string): MqttQuery {
-  const targets = dashboard.panels?.find((p) => p.title === title)?.targets ?? [];
-  expect(targets, `${MQTT_DASHBOARD_FILE} has a panel "${title}" with one query`).toHaveLength(1);
-  return targets[0];
+function queryOf(dashboard: DashboardJSON<MqttQuery>, title: string): MqttQuery {
+  return onlyQueryOf(dashboard, MQTT_DASHBOARD_FILE, title);
 }
 
 /** What tells the dashboard's queries apart as they are sent (Grafana adds fields of its own). */
 function queryKey(q: MqttQuery): string {
   return JSON.stringify([q.refId, q.topic, q.fields ?? [], q.timeField, Boolean(q.withStreaming)]);
-}
-
-/** A predicate for the /api/ds/query answer that carries query `q`. */
-function answerTo(q: MqttQuery) {
-  return (response: Response) =>
-    pulseQueries<MqttQuery>(response.request()).some((sent) => queryKey(sent) === queryKey(q));
-}
-
-/** The content of the panel titled `title`: for a stat panel, the value it shows. */
-function panelContent(dashboardPage: DashboardPage, selectors: E2ESelectorGroups, title: string): Locator {
-  const panel = dashboardPage.getPanelByTitle(title);
-  return dashboardPage.getByGrafanaSelector(selectors.components.Panels.Panel.content, { root: panel.locator });
 }
 
 test.describe('dashboard "Pulse — MQTT sensors"', () => {
@@ -53,48 +34,21 @@ test.describe('dashboard "Pulse — MQTT sensors"', () => {
     selectors,
     page,
   }) => {
-    const dashboard: DashboardJSON = await readProvisionedDashboard({ fileName: MQTT_DASHBOARD_FILE });
+    const dashboard: DashboardJSON<MqttQuery> = await readProvisionedDashboard({ fileName: MQTT_DASHBOARD_FILE });
     const kitchenQuery = queryOf(dashboard, 'Kitchen temperature');
     expect(kitchenQuery.withStreaming).toBe(true);
 
     // Every Pulse query the page sends, from the first on: a query sent again is a re-query.
-    const sent = new Map<string, number>();
-    let resent: string[] = [];
-    page.on('request', (request) => {
-      for (const key of pulseQueries<MqttQuery>(request).map(queryKey)) {
-        if (sent.has(key)) {
-          resent.push(key);
-        }
-        sent.set(key, (sent.get(key) ?? 0) + 1);
-      }
-    });
+    const sent = watchQueries<MqttQuery>(page, queryKey);
 
     const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
     const kitchen = panelContent(dashboardPage, selectors, 'Kitchen temperature');
     await expect(kitchen).toHaveText(/\d/, { timeout: 30_000 });
-    expect(sent.get(queryKey(kitchenQuery)) ?? 0, 'the kitchen query was sent').toBeGreaterThan(0);
-    const first = await shownNumber(kitchen);
-    expect(first, 'a room temperature in °C').toBeGreaterThan(-20);
-    expect(first, 'a room temperature in °C').toBeLessThan(60);
-
-    // The kitchen publishes ten times a second, its temp with two decimals: the value moves.
-    await expect
-      .poll(() => shownNumber(kitchen), { timeout: 15_000, message: 'Kitchen temperature should start moving' })
-      .not.toBe(first);
-
-    // From here on, nothing may load the page again.
-    const notReloaded = await watchForReload(page);
-    resent = [];
-
-    const seen = await watchChanges(kitchen, 3, 15_000, 'Kitchen temperature should change at least 3 times');
-    // A temperature moves smoothly: no reading is a jump.
-    for (let i = 1; i < seen.length; i++) {
-      expect(Math.abs(seen[i] - seen[i - 1]), `from ${seen[i - 1]} to ${seen[i]}`).toBeLessThan(3);
-    }
-
-    await notReloaded();
-    // Streaming panels get their messages through Grafana Live, never by asking /api/ds/query again.
-    expect(resent, 'no query was sent again').toEqual([]);
+    expect(sent.count(queryKey(kitchenQuery)), 'the kitchen query was sent').toBeGreaterThan(0);
+    // The kitchen publishes ten times a second, its temp with two decimals: the value moves
+    // smoothly, with no page reload and no query sent again (streaming panels get their messages
+    // through Grafana Live, never by asking /api/ds/query again).
+    await expectStatStreams(page, kitchen, 'Kitchen temperature', sent);
   });
 
   test("after a reload, the panels are filled from Pulse's history at once, one series per room", async ({
@@ -102,7 +56,7 @@ test.describe('dashboard "Pulse — MQTT sensors"', () => {
     readProvisionedDashboard,
     page,
   }) => {
-    const dashboard: DashboardJSON = await readProvisionedDashboard({ fileName: MQTT_DASHBOARD_FILE });
+    const dashboard: DashboardJSON<MqttQuery> = await readProvisionedDashboard({ fileName: MQTT_DASHBOARD_FILE });
     const liveTitle = 'Temperature per room (streaming)';
     const live = queryOf(dashboard, liveTitle);
     const still = queryOf(dashboard, 'Temperature per room (alert-ready, no streaming)');
@@ -120,8 +74,8 @@ test.describe('dashboard "Pulse — MQTT sensors"', () => {
     await page.waitForTimeout(3_000);
 
     const reloadedAt = Date.now();
-    const liveAnswer = page.waitForResponse(answerTo(live));
-    const stillAnswer = page.waitForResponse(answerTo(still));
+    const liveAnswer = page.waitForResponse(answerTo(live, queryKey));
+    const stillAnswer = page.waitForResponse(answerTo(still, queryKey));
     await page.reload();
 
     // The streaming panel's first answer after the reload already holds the rows that came before

@@ -1,16 +1,13 @@
-import type { Response } from '@playwright/test';
 import { expect, test } from '@grafana/plugin-e2e';
 
 import {
-  type DashboardJSON,
-  expectStatStreams,
+  answerTo,
+  expectPanelStreams,
   type FeedQuery,
   feedQueryKey,
   framesOf,
   NATS_DASHBOARD_FILE,
-  onlyQueryOf,
-  pulseQueries,
-  watchQueries,
+  provisionedQuery,
 } from './pulse';
 
 // The demo feed publishes on home.<room>.climate (kitchen 10 Hz, living room and bedroom 1 Hz,
@@ -24,21 +21,12 @@ test.describe('dashboard "Pulse — NATS sensors"', () => {
     selectors,
     page,
   }) => {
-    const dashboard: DashboardJSON<FeedQuery> = await readProvisionedDashboard({ fileName: NATS_DASHBOARD_FILE });
-    const title = 'Kitchen temperature';
-    expect(onlyQueryOf(dashboard, NATS_DASHBOARD_FILE, title)).toMatchObject({
-      subject: 'home.kitchen.climate',
-      timeField: 'ts',
-      withStreaming: true,
-    });
-
-    const sentAgain = watchQueries<FeedQuery>(page, feedQueryKey);
-    const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
-    const panel = dashboardPage.getPanelByTitle(title);
-    const content = dashboardPage.getByGrafanaSelector(selectors.components.Panels.Panel.content, {
-      root: panel.locator,
-    });
-    await expectStatStreams(page, content, title, sentAgain);
+    await expectPanelStreams(
+      { gotoDashboardPage, readProvisionedDashboard, selectors, page },
+      NATS_DASHBOARD_FILE,
+      'Kitchen temperature',
+      (query) => expect(query).toMatchObject({ subject: 'home.kitchen.climate', timeField: 'ts', withStreaming: true })
+    );
   });
 
   test('"Temperature per room (streaming)" shows every room, and after a reload starts from history', async ({
@@ -46,9 +34,12 @@ test.describe('dashboard "Pulse — NATS sensors"', () => {
     readProvisionedDashboard,
     page,
   }) => {
-    const dashboard: DashboardJSON<FeedQuery> = await readProvisionedDashboard({ fileName: NATS_DASHBOARD_FILE });
     const title = 'Temperature per room (streaming)';
-    const query = onlyQueryOf(dashboard, NATS_DASHBOARD_FILE, title);
+    const { dashboard, query } = await provisionedQuery<FeedQuery>(
+      readProvisionedDashboard,
+      NATS_DASHBOARD_FILE,
+      title
+    );
     expect(query).toMatchObject({ subject: 'home.*.climate', withStreaming: true });
 
     const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
@@ -60,9 +51,7 @@ test.describe('dashboard "Pulse — NATS sensors"', () => {
     // JetStream keeps what was published before: the first answer after a reload holds rows from
     // before it.
     const reloadedAt = Date.now();
-    const answer = page.waitForResponse((response: Response) =>
-      pulseQueries<FeedQuery>(response.request()).some((sent) => feedQueryKey(sent) === feedQueryKey(query))
-    );
+    const answer = page.waitForResponse(answerTo(query, feedQueryKey));
     await page.reload();
     const response = await answer;
     expect(response.ok()).toBe(true);

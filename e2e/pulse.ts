@@ -1,5 +1,13 @@
-import type { Locator, Page, Request, Response } from '@playwright/test';
-import { expect } from '@grafana/plugin-e2e';
+import type { APIRequestContext, Locator, Page, Request, Response } from '@playwright/test';
+import {
+  type Dashboard,
+  type DashboardPage,
+  type DashboardPageArgs,
+  type DataSourceConfigPage,
+  type E2ESelectorGroups,
+  expect,
+  type ReadProvisionedDashboardArgs,
+} from '@grafana/plugin-e2e';
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
@@ -208,12 +216,12 @@ export async function expectStatStreams(
 
 /**
  * Notes every Pulse query the page sends from now on; what it returns tells the queries sent a
- * second time (a re-query) since the last clear.
+ * second time (a re-query) since the last clear, and how often a query was sent in all.
  */
 export function watchQueries<Q extends DataQuery>(
   page: Page,
   key: (q: Q) => string
-): { clear(): void; read(): string[] } {
+): { clear(): void; read(): string[]; count(k: string): number } {
   const sent = new Map<string, number>();
   let again: string[] = [];
   page.on('request', (request) => {
@@ -229,7 +237,54 @@ export function watchQueries<Q extends DataQuery>(
       again = [];
     },
     read: () => again,
+    count: (k) => sent.get(k) ?? 0,
   };
+}
+
+/** A predicate for the /api/ds/query answer that carries query `q`, queries told apart by `key`. */
+export function answerTo<Q extends DataQuery>(q: Q, key: (q: Q) => string): (response: Response) => boolean {
+  return (response) => pulseQueries<Q>(response.request()).some((sent) => key(sent) === key(q));
+}
+
+/** The content of the panel titled `title`: for a stat panel, the value it shows. */
+export function panelContent(dashboardPage: DashboardPage, selectors: E2ESelectorGroups, title: string): Locator {
+  const panel = dashboardPage.getPanelByTitle(title);
+  return dashboardPage.getByGrafanaSelector(selectors.components.Panels.Panel.content, { root: panel.locator });
+}
+
+/** The fixtures of @grafana/plugin-e2e that a dashboard spec passes to expectPanelStreams. */
+export interface DashboardFixtures {
+  gotoDashboardPage: (args: DashboardPageArgs) => Promise<DashboardPage>;
+  readProvisionedDashboard: (args: ReadProvisionedDashboardArgs) => Promise<Dashboard>;
+  selectors: E2ESelectorGroups;
+  page: Page;
+}
+
+/** The provisioned dashboard `file` and the one query of its panel titled `title`. */
+export async function provisionedQuery<Q extends DataQuery>(
+  readProvisionedDashboard: DashboardFixtures['readProvisionedDashboard'],
+  file: string,
+  title: string
+): Promise<{ dashboard: DashboardJSON<Q>; query: Q }> {
+  const dashboard: DashboardJSON<Q> = await readProvisionedDashboard({ fileName: file });
+  return { dashboard, query: onlyQueryOf(dashboard, file, title) };
+}
+
+/**
+ * Opens the provisioned dashboard `file`, whose stat panel `title` has one feed query that `check`
+ * checks, and checks that the panel moves with its stream alone (expectStatStreams).
+ */
+export async function expectPanelStreams(
+  { gotoDashboardPage, readProvisionedDashboard, selectors, page }: DashboardFixtures,
+  file: string,
+  title: string,
+  check: (query: FeedQuery) => void
+): Promise<void> {
+  const { dashboard, query } = await provisionedQuery<FeedQuery>(readProvisionedDashboard, file, title);
+  check(query);
+  const sentAgain = watchQueries<FeedQuery>(page, feedQueryKey);
+  const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
+  await expectStatStreams(page, panelContent(dashboardPage, selectors, title), title, sentAgain);
 }
 
 /** What tells a feed query apart as it is sent (Grafana adds fields of its own). */
@@ -243,4 +298,28 @@ export function feedQueryKey(q: FeedQuery): string {
     q.timeField,
     Boolean(q.withStreaming),
   ]);
+}
+
+/**
+ * Checks that Save & test of the data source `uid`, which the spec made, fails with an error alert
+ * matching `hasText`, and that saving through the editor kept `kept` of its jsonData; the data
+ * source is deleted afterwards, whatever the outcome.
+ */
+export async function expectSaveAndTestFails(
+  gotoDataSourceConfigPage: (uid: string) => Promise<DataSourceConfigPage>,
+  request: APIRequestContext,
+  uid: string,
+  hasText: RegExp,
+  kept: Record<string, unknown>
+): Promise<void> {
+  try {
+    const configPage = await gotoDataSourceConfigPage(uid);
+    await expect(configPage.saveAndTest()).not.toBeOK();
+    await expect(configPage).toHaveAlert('error', { hasText });
+    const saved = await request.get(`/api/datasources/uid/${uid}`);
+    expect(saved.ok()).toBe(true);
+    expect((await saved.json()).jsonData).toMatchObject(kept);
+  } finally {
+    await request.delete(`/api/datasources/uid/${uid}`);
+  }
 }

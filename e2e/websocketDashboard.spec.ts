@@ -1,14 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import {
-  type DashboardJSON,
-  expectStatStreams,
-  type FeedQuery,
-  feedQueryKey,
-  onlyQueryOf,
-  watchQueries,
-  WEBSOCKET_DASHBOARD_FILE,
-} from './pulse';
+import { expectPanelStreams, type FeedQuery, provisionedQuery, WEBSOCKET_DASHBOARD_FILE } from './pulse';
 
 // The demo feed sends the kitchen's readings (10 Hz) over ws://demofeed:8090/ws/home/kitchen, one
 // text message each.
@@ -20,30 +12,24 @@ test.describe('dashboard "Pulse — WebSocket sensors"', () => {
     selectors,
     page,
   }) => {
-    const dashboard: DashboardJSON<FeedQuery> = await readProvisionedDashboard({ fileName: WEBSOCKET_DASHBOARD_FILE });
-    const title = 'Kitchen temperature';
-    expect(onlyQueryOf(dashboard, WEBSOCKET_DASHBOARD_FILE, title)).toMatchObject({
-      path: '/ws/home/kitchen',
-      timeField: 'ts',
-      withStreaming: true,
-    });
-
-    const sentAgain = watchQueries<FeedQuery>(page, feedQueryKey);
-    const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
-    const panel = dashboardPage.getPanelByTitle(title);
-    const content = dashboardPage.getByGrafanaSelector(selectors.components.Panels.Panel.content, {
-      root: panel.locator,
-    });
-    await expectStatStreams(page, content, title, sentAgain);
+    await expectPanelStreams(
+      { gotoDashboardPage, readProvisionedDashboard, selectors, page },
+      WEBSOCKET_DASHBOARD_FILE,
+      'Kitchen temperature',
+      (query) => expect(query).toMatchObject({ path: '/ws/home/kitchen', timeField: 'ts', withStreaming: true })
+    );
   });
 
   test('the panel that sends a subscribe message draws the bedroom', async ({
     gotoDashboardPage,
     readProvisionedDashboard,
   }) => {
-    const dashboard: DashboardJSON<FeedQuery> = await readProvisionedDashboard({ fileName: WEBSOCKET_DASHBOARD_FILE });
     const title = 'Bedroom temperature (subscribe message)';
-    const query = onlyQueryOf(dashboard, WEBSOCKET_DASHBOARD_FILE, title);
+    const { dashboard, query } = await provisionedQuery<FeedQuery>(
+      readProvisionedDashboard,
+      WEBSOCKET_DASHBOARD_FILE,
+      title
+    );
     expect(JSON.parse(query.subscribeMessage ?? '{}')).toEqual({ subscribe: 'home/bedroom/climate' });
 
     const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
