@@ -1,7 +1,8 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
+import { renderConfigEditor } from '../testing/editors';
 import { dataSourceSettings } from '../testing/fixtures';
 import { PulseOptions } from '../types';
 import { ConfigEditor } from './ConfigEditor';
@@ -14,20 +15,7 @@ function setup(jsonData: PulseOptions = {}) {
 }
 
 /** As Grafana does, renders the editor again with the settings it emitted. */
-function setupLive(jsonData: PulseOptions = {}) {
-  const onOptionsChange = jest.fn();
-  const options = dataSourceSettings(jsonData);
-  function Live() {
-    const [current, setCurrent] = useState(options);
-    const onChange = (next: typeof options) => {
-      onOptionsChange(next);
-      setCurrent(next);
-    };
-    return <ConfigEditor options={current} onOptionsChange={onChange} />;
-  }
-  render(<Live />);
-  return { onOptionsChange, options, user: userEvent.setup() };
-}
+const setupLive = (jsonData: PulseOptions = {}) => renderConfigEditor(jsonData);
 
 describe('ConfigEditor', () => {
   it('renders the three limits, showing defaults as placeholders', () => {

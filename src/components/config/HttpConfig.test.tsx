@@ -1,30 +1,11 @@
-import React, { useState } from 'react';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { DataSourceSettings } from '@grafana/data';
+import { screen, within } from '@testing-library/react';
 
-import { dataSourceSettings } from '../../testing/fixtures';
-import { PulseOptions, PulseSecureOptions, SecureField } from '../../types';
-import { ConfigEditor } from '../ConfigEditor';
-
-type Settings = DataSourceSettings<PulseOptions, PulseSecureOptions>;
+import { renderConfigEditor } from '../../testing/editors';
+import { PulseOptions, SecureField } from '../../types';
 
 /** The config editor of an HTTP or WebSocket data source, rendered again with each change as Grafana does. */
-function setup(source: 'http' | 'websocket', jsonData: PulseOptions = {}, configured: SecureField[] = []) {
-  const onOptionsChange = jest.fn();
-  const options = dataSourceSettings({ source, ...jsonData }, configured);
-  function Live() {
-    const [current, setCurrent] = useState(options);
-    const onChange = (next: Settings) => {
-      onOptionsChange(next);
-      setCurrent(next);
-    };
-    return <ConfigEditor options={current} onOptionsChange={onChange} />;
-  }
-  render(<Live />);
-  const last = (): Settings => onOptionsChange.mock.calls[onOptionsChange.mock.calls.length - 1][0];
-  return { onOptionsChange, last, user: userEvent.setup() };
-}
+const setup = (source: 'http' | 'websocket', jsonData: PulseOptions = {}, configured: SecureField[] = []) =>
+  renderConfigEditor({ source, ...jsonData }, configured);
 
 describe('HTTP stream config editor', () => {
   it('shows the saved settings, secrets as configured, and the defaults as placeholders', () => {

@@ -1,31 +1,12 @@
-import React, { useState } from 'react';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { DataSourceSettings } from '@grafana/data';
+import { screen, within } from '@testing-library/react';
 
-import { dataSourceSettings } from '../../testing/fixtures';
-import { PulseOptions, PulseSecureOptions, SecureField } from '../../types';
-import { ConfigEditor } from '../ConfigEditor';
+import { renderConfigEditor } from '../../testing/editors';
+import { PulseOptions, SecureField } from '../../types';
 import { formatBytes } from './MqttConfig';
 
-type Settings = DataSourceSettings<PulseOptions, PulseSecureOptions>;
-
 /** The config editor of an MQTT data source, rendered again with each change as Grafana does. */
-function setup(jsonData: PulseOptions = {}, configured: SecureField[] = []) {
-  const onOptionsChange = jest.fn();
-  const options = dataSourceSettings({ source: 'mqtt', ...jsonData }, configured);
-  function Live() {
-    const [current, setCurrent] = useState(options);
-    const onChange = (next: Settings) => {
-      onOptionsChange(next);
-      setCurrent(next);
-    };
-    return <ConfigEditor options={current} onOptionsChange={onChange} />;
-  }
-  render(<Live />);
-  const last = (): Settings => onOptionsChange.mock.calls[onOptionsChange.mock.calls.length - 1][0];
-  return { onOptionsChange, options, last, user: userEvent.setup() };
-}
+const setup = (jsonData: PulseOptions = {}, configured: SecureField[] = []) =>
+  renderConfigEditor({ source: 'mqtt', ...jsonData }, configured);
 
 describe('MQTT config editor', () => {
   it('shows the saved connection settings, and the defaults as placeholders', () => {

@@ -1,30 +1,11 @@
-import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen } from '@testing-library/react';
 
-import { DataSource } from '../../datasource';
-import { instanceSettings } from '../../testing/fixtures';
+import { renderQueryEditor } from '../../testing/editors';
 import { PulseOptions, PulseQuery } from '../../types';
-import { QueryEditor } from '../QueryEditor';
 
 /** The query editor of a feed data source, rendered again with each change as Grafana does. */
-function setup(source: string, fields: Partial<PulseQuery> = {}, jsonData: PulseOptions = {}, uid?: string) {
-  const onChange = jest.fn();
-  const onRunQuery = jest.fn();
-  const settings = instanceSettings({ source, ...jsonData });
-  const datasource = new DataSource(uid ? { ...settings, uid } : settings);
-  function Live() {
-    const [current, setCurrent] = useState<PulseQuery>({ refId: 'A', ...fields });
-    const change = (next: PulseQuery) => {
-      onChange(next);
-      setCurrent(next);
-    };
-    return <QueryEditor query={current} datasource={datasource} onChange={change} onRunQuery={onRunQuery} />;
-  }
-  render(<Live />);
-  const last = (): PulseQuery => onChange.mock.calls[onChange.mock.calls.length - 1][0];
-  return { onChange, onRunQuery, last, user: userEvent.setup() };
-}
+const setup = (source: string, fields: Partial<PulseQuery> = {}, jsonData: PulseOptions = {}, uid?: string) =>
+  renderQueryEditor({ source, ...jsonData }, fields, uid);
 
 const problems = () => screen.getByTestId('pulse-query-problems');
 

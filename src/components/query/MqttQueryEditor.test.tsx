@@ -1,31 +1,11 @@
-import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen } from '@testing-library/react';
 
-import { DataSource } from '../../datasource';
-import { instanceSettings } from '../../testing/fixtures';
+import { renderQueryEditor } from '../../testing/editors';
 import { DEFAULT_QUERY, PulseOptions, PulseQuery } from '../../types';
-import { QueryEditor } from '../QueryEditor';
 
 /** The query editor of an MQTT data source, rendered again with each change as Grafana does. */
-function setup(fields: Partial<PulseQuery> = {}, jsonData: PulseOptions = {}, uid?: string) {
-  const onChange = jest.fn();
-  const onRunQuery = jest.fn();
-  const settings = instanceSettings({ source: 'mqtt', ...jsonData });
-  const datasource = new DataSource(uid ? { ...settings, uid } : settings);
-  const query: PulseQuery = { refId: 'A', ...fields };
-  function Live() {
-    const [current, setCurrent] = useState(query);
-    const change = (next: PulseQuery) => {
-      onChange(next);
-      setCurrent(next);
-    };
-    return <QueryEditor query={current} datasource={datasource} onChange={change} onRunQuery={onRunQuery} />;
-  }
-  render(<Live />);
-  const last = (): PulseQuery => onChange.mock.calls[onChange.mock.calls.length - 1][0];
-  return { onChange, onRunQuery, last, user: userEvent.setup() };
-}
+const setup = (fields: Partial<PulseQuery> = {}, jsonData: PulseOptions = {}, uid?: string) =>
+  renderQueryEditor({ source: 'mqtt', ...jsonData }, fields, uid);
 
 describe('MQTT query editor', () => {
   it('renders the query’s topic, streaming, time field, fields and flush window', () => {
