@@ -30,6 +30,26 @@ jest.mock('@grafana/runtime', () => {
 
 const q = (fields: Partial<PulseQuery>): PulseQuery => ({ refId: 'A', ...fields });
 
+/**
+ * Stands in for the backend in each spec of the describe block it is called in: it answers every
+ * request with no data, and the function it returns gives the queries the last request sent.
+ */
+function backendStub(): () => PulseQuery[] {
+  let sent: PulseQuery[] = [];
+  beforeEach(() => {
+    sent = [];
+    jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
+      sent = request.targets as PulseQuery[];
+      return of({ data: [] } as DataQueryResponse);
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return () => sent;
+}
+
+/** A query request for these targets, with no scoped variables. */
+const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+
 describe('DataSource', () => {
   const ds = new DataSource(instanceSettings());
 
@@ -83,29 +103,19 @@ describe('DataSource', () => {
   });
 
   describe('query', () => {
-    let sent: PulseQuery[];
-    beforeEach(() => {
-      sent = [];
-      jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
-        sent = request.targets as PulseQuery[];
-        return of({ data: [] } as DataQueryResponse);
-      });
-    });
-    afterEach(() => jest.restoreAllMocks());
-
-    const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+    const sent = backendStub();
 
     it('sends valid queries resolved, and answers none with an error', async () => {
       const targets = [q({ stepMs: '$step' }), q({ refId: 'B', kind: 'sine' })];
       const response = await lastValueFrom(ds.query(request(targets)));
-      expect(sent).toEqual([q({ stepMs: 250 }), q({ refId: 'B', kind: 'sine' })]);
+      expect(sent()).toEqual([q({ stepMs: 250 }), q({ refId: 'B', kind: 'sine' })]);
       expect(response.errors).toBeUndefined();
     });
 
     it('resolves each query once: what it sends is not resolved again', async () => {
       const spy = jest.spyOn(ds, 'applyTemplateVariables');
       await lastValueFrom(ds.query(request([q({ stepMs: '$step' })])));
-      const [resolved] = sent;
+      const [resolved] = sent();
       expect(ds.applyTemplateVariables(resolved, { step: { text: '1', value: '1' } })).toBe(resolved);
       expect(spy).toHaveBeenCalledTimes(2);
     });
@@ -113,7 +123,7 @@ describe('DataSource', () => {
     it('holds back invalid queries and names the reason per refId', async () => {
       const targets = [q({ seriesCount: 40 }), q({ refId: 'B' }), q({ refId: 'C', stepMs: '$word' })];
       const response = await lastValueFrom(ds.query(request(targets)));
-      expect(sent.map((t) => t.refId)).toEqual(['B']);
+      expect(sent().map((t) => t.refId)).toEqual(['B']);
       expect(response.errors).toEqual([
         { refId: 'A', message: 'Query A: seriesCount must be between 1 and 16' },
         { refId: 'C', message: 'Query C: stepMs must be a number, got "many"' },
@@ -123,7 +133,7 @@ describe('DataSource', () => {
     it('applies the data source limits', async () => {
       const strict = new DataSource(instanceSettings({ minStepMs: 500, maxSeries: 2 }));
       const response = await lastValueFrom(strict.query(request([q({ stepMs: 100, seriesCount: 2 })])));
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
       expect(response.errors?.[0].message).toBe('Query A: stepMs must be between 500 and 3,600,000');
     });
   });
@@ -199,21 +209,11 @@ describe('an MQTT data source', () => {
   });
 
   describe('query', () => {
-    let sent: PulseQuery[];
-    beforeEach(() => {
-      sent = [];
-      jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
-        sent = request.targets as PulseQuery[];
-        return of({ data: [] } as DataQueryResponse);
-      });
-    });
-    afterEach(() => jest.restoreAllMocks());
-
-    const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+    const sent = backendStub();
 
     it('sends a topic with single-value variables as one query', async () => {
       const response = await lastValueFrom(ds.query(request([q({ topic: 'plant/$line/temp', fields: ['$one'] })])));
-      expect(sent).toEqual([q({ topic: 'plant/line1/temp', fields: ['only'] })]);
+      expect(sent()).toEqual([q({ topic: 'plant/line1/temp', fields: ['only'] })]);
       expect(response.errors).toBeUndefined();
     });
 
@@ -223,7 +223,7 @@ describe('an MQTT data source', () => {
         q({ refId: 'B', topic: 'office/temp' }),
       ];
       const response = await lastValueFrom(ds.query(request(targets)));
-      expect(sent).toEqual([
+      expect(sent()).toEqual([
         q({ refId: 'A/kitchen', topic: 'home/kitchen/temp', withStreaming: true, fields: ['kitchen.celsius'] }),
         q({ refId: 'A/hall', topic: 'home/hall/temp', withStreaming: true, fields: ['hall.celsius'] }),
         q({ refId: 'B', topic: 'office/temp' }),
@@ -233,7 +233,7 @@ describe('an MQTT data source', () => {
 
     it('expands two multi-value variables into every combination, in order', async () => {
       await lastValueFrom(ds.query(request([q({ topic: '$room/${floor}' })])));
-      expect(sent.map((t) => [t.refId, t.topic])).toEqual([
+      expect(sent().map((t) => [t.refId, t.topic])).toEqual([
         ['A/kitchen/1', 'kitchen/1'],
         ['A/kitchen/2', 'kitchen/2'],
         ['A/kitchen/3', 'kitchen/3'],
@@ -245,7 +245,7 @@ describe('an MQTT data source', () => {
 
     it('keeps expanded refIds distinct from the others of the request', async () => {
       await lastValueFrom(ds.query(request([q({ topic: 'x/$room' }), q({ refId: 'A/hall', topic: 'y' })])));
-      expect(sent.map((t) => t.refId)).toEqual(['A/kitchen', 'A/hall#2', 'A/hall']);
+      expect(sent().map((t) => t.refId)).toEqual(['A/kitchen', 'A/hall#2', 'A/hall']);
     });
 
     it('uses a repeated panel’s single value instead of expanding', async () => {
@@ -254,7 +254,7 @@ describe('an MQTT data source', () => {
         scopedVars: { room: { text: 'hall', value: 'hall' } },
       };
       await lastValueFrom(ds.query(repeated as DataQueryRequest<PulseQuery>));
-      expect(sent).toEqual([q({ topic: 'home/hall/temp' })]);
+      expect(sent()).toEqual([q({ topic: 'home/hall/temp' })]);
     });
 
     it(`refuses a topic that would expand into more than ${MAX_EXPANDED_QUERIES} queries`, async () => {
@@ -264,7 +264,7 @@ describe('an MQTT data source', () => {
         const response = await lastValueFrom(
           ds.query(request([q({ topic: 'x/$big' }), q({ refId: 'B', topic: 'y' })]))
         );
-        expect(sent.map((t) => t.refId)).toEqual(['B']);
+        expect(sent().map((t) => t.refId)).toEqual(['B']);
         expect(response.errors).toEqual([
           {
             refId: 'A',
@@ -280,7 +280,7 @@ describe('an MQTT data source', () => {
 
     it('refuses a time field whose variable has several values', async () => {
       const response = await lastValueFrom(ds.query(request([q({ topic: 't', timeField: '$metric' })])));
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
       expect(response.errors?.[0].message).toBe(
         'Query A: timeField: $metric has several values selected, and a query reads one time field'
       );
@@ -289,7 +289,7 @@ describe('an MQTT data source', () => {
     it('holds back what the backend would refuse, per expanded query', async () => {
       const targets = [q({ topic: 'a/$room#' }), q({ refId: 'B', topic: 'ok', flushMs: 5 }), q({ refId: 'C' })];
       const response = await lastValueFrom(ds.query(request(targets)));
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
       expect(response.errors?.map((e) => e.message)).toEqual([
         'Query A/kitchen: topic \'#\' must be a whole level and the last one, got "a/kitchen#"',
         'Query A/hall: topic \'#\' must be a whole level and the last one, got "a/hall#"',
@@ -315,7 +315,7 @@ describe('an MQTT data source', () => {
       const response = await lastValueFrom(
         bounded.query(request([q({ topic: 'office/temp' }), q({ refId: 'B', topic: 'plant/+/temp' })]))
       );
-      expect(sent.map((t) => t.refId)).toEqual(['B']);
+      expect(sent().map((t) => t.refId)).toEqual(['B']);
       expect(response.errors?.[0].message).toBe(
         'Query A: topic "office/temp" is not covered by this data source\'s allowed topics'
       );
@@ -390,21 +390,11 @@ describe('HTTP, WebSocket and NATS data sources', () => {
   });
 
   describe('query', () => {
-    let sent: PulseQuery[];
-    beforeEach(() => {
-      sent = [];
-      jest.spyOn(DataSourceWithBackend.prototype, 'query').mockImplementation((request: DataQueryRequest) => {
-        sent = request.targets as PulseQuery[];
-        return of({ data: [] } as DataQueryResponse);
-      });
-    });
-    afterEach(() => jest.restoreAllMocks());
-
-    const request = (targets: PulseQuery[]) => ({ targets, scopedVars: {} }) as unknown as DataQueryRequest<PulseQuery>;
+    const sent = backendStub();
 
     it('expands a multi-value path into one query per value, as an MQTT topic', async () => {
       const response = await lastValueFrom(http.query(request([q({ path: '/rooms/$room', event: '$room' })])));
-      expect(sent).toEqual([
+      expect(sent()).toEqual([
         q({ refId: 'A/kitchen', path: '/rooms/kitchen', event: 'kitchen' }),
         q({ refId: 'A/hall', path: '/rooms/hall', event: 'hall' }),
       ]);
@@ -413,7 +403,7 @@ describe('HTTP, WebSocket and NATS data sources', () => {
 
     it('expands a multi-value subject', async () => {
       await lastValueFrom(nats.query(request([q({ subject: 'home.$room.${floor}' })])));
-      expect(sent.map((t) => [t.refId, t.subject])).toEqual([
+      expect(sent().map((t) => [t.refId, t.subject])).toEqual([
         ['A/kitchen/1', 'home.kitchen.1'],
         ['A/kitchen/2', 'home.kitchen.2'],
         ['A/kitchen/3', 'home.kitchen.3'],
@@ -436,7 +426,7 @@ describe('HTTP, WebSocket and NATS data sources', () => {
       expect(h.errors?.[0].message).toBe(
         'Query A: timeField: $metric has several values selected, and a query reads one time field'
       );
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
     });
 
     it(`refuses a subject that would expand into more than ${MAX_EXPANDED_QUERIES} queries`, async () => {
@@ -453,7 +443,7 @@ describe('HTTP, WebSocket and NATS data sources', () => {
             'select fewer values, or match them with a wildcard (for example a custom "All" value of *)',
         },
       ]);
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
     });
 
     it('holds back a query the backend would refuse, with its reason', async () => {
@@ -462,7 +452,7 @@ describe('HTTP, WebSocket and NATS data sources', () => {
       expect(response.errors).toEqual([
         { refId: 'A', message: `Query A: subject "office.temp" is not covered by this data source's allowed subjects` },
       ]);
-      expect(sent).toEqual([]);
+      expect(sent()).toEqual([]);
     });
   });
 });
