@@ -1,8 +1,6 @@
 package httpstream
 
 import (
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
@@ -35,30 +33,21 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared, err := feed.ParseSettings(s.JSONData)
-	if err != nil {
-		return nil, err
-	}
-	if o.Logger == nil {
-		o.Logger = log.DefaultLogger.With("source", Name)
-	}
-	client, err := New(settings, o)
-	if err != nil {
-		return nil, err
-	}
-	return feed.New(s, client, feed.Options{
-		Name:   Name,
-		Target: "path",
-		Label:  "path",
-		Params: []feed.Param{
-			{Name: "format", Default: string(FormatAuto), Check: checkFormat},
-			{Name: "event", Check: checkEvent},
-		},
-		Check:    settings.CheckPath,
-		Describe: client.describeHealthy,
-		Settings: shared,
-		Metrics:  s.Metrics,
-		Slots:    s.Slots,
-		Logger:   o.Logger,
-	}), nil
+	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
+		o.Logger = logger
+		client, err := New(settings, o)
+		if err != nil {
+			return nil, feed.Options{}, err
+		}
+		return client, feed.Options{
+			Target: "path",
+			Label:  "path",
+			Params: []feed.Param{
+				{Name: "format", Default: string(FormatAuto), Check: checkFormat},
+				{Name: "event", Check: checkEvent},
+			},
+			Check:    settings.CheckPath,
+			Describe: client.describeHealthy,
+		}, nil
+	})
 }

@@ -3,7 +3,7 @@ package mqtt
 import (
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
 // Defaults of the Options left at zero.
@@ -54,7 +54,7 @@ type Options struct {
 	QueueBytes int
 	// Logger hears about connections made, lost and refused, and refused
 	// subscriptions; nil logs nothing. Log lines hold no secret.
-	Logger log.Logger
+	Logger streaming.Logger
 }
 
 // withDefaults fills the options left at zero (or below).

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 )
@@ -34,31 +32,22 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared, err := feed.ParseSettings(s.JSONData)
-	if err != nil {
-		return nil, err
-	}
-	if o.Logger == nil {
-		o.Logger = log.DefaultLogger.With("source", Name)
-	}
-	client, err := New(settings, o)
-	if err != nil {
-		return nil, err
-	}
-	return feed.New(s, upstream{client}, feed.Options{
-		Name:     Name,
-		Target:   "topic",
-		Label:    "topic",
-		Check:    settings.CheckFilter,
-		Wildcard: func(filter string) bool { return strings.ContainsAny(filter, "+#") },
-		Describe: func() string {
-			return fmt.Sprintf("Connected to the MQTT broker at %s (MQTT %s).", settings.URI, settings.Version())
-		},
-		Settings: shared,
-		Metrics:  s.Metrics,
-		Slots:    s.Slots,
-		Logger:   o.Logger,
-	}), nil
+	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
+		o.Logger = logger
+		client, err := New(settings, o)
+		if err != nil {
+			return nil, feed.Options{}, err
+		}
+		return upstream{client}, feed.Options{
+			Target:   "topic",
+			Label:    "topic",
+			Check:    settings.CheckFilter,
+			Wildcard: func(filter string) bool { return strings.ContainsAny(filter, "+#") },
+			Describe: func() string {
+				return fmt.Sprintf("Connected to the MQTT broker at %s (MQTT %s).", settings.URI, settings.Version())
+			},
+		}, nil
+	})
 }
 
 // upstream is a Client as a feed.Upstream.

@@ -3,8 +3,6 @@ package nats
 import (
 	"context"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 )
@@ -34,29 +32,20 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared, err := feed.ParseSettings(s.JSONData)
-	if err != nil {
-		return nil, err
-	}
-	if o.Logger == nil {
-		o.Logger = log.DefaultLogger.With("source", Name)
-	}
-	client, err := New(settings, o)
-	if err != nil {
-		return nil, err
-	}
-	return feed.New(s, upstream{client}, feed.Options{
-		Name:     Name,
-		Target:   "subject",
-		Label:    "subject",
-		Check:    settings.CheckSubject,
-		Wildcard: Wildcard,
-		Describe: client.Describe,
-		Settings: shared,
-		Metrics:  s.Metrics,
-		Slots:    s.Slots,
-		Logger:   o.Logger,
-	}), nil
+	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
+		o.Logger = logger
+		client, err := New(settings, o)
+		if err != nil {
+			return nil, feed.Options{}, err
+		}
+		return upstream{client}, feed.Options{
+			Target:   "subject",
+			Label:    "subject",
+			Check:    settings.CheckSubject,
+			Wildcard: Wildcard,
+			Describe: client.Describe,
+		}, nil
+	})
 }
 
 // upstream is a Client as a feed.Upstream.

@@ -3,8 +3,6 @@ package websocket
 import (
 	"net/http"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
@@ -37,29 +35,20 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared, err := feed.ParseSettings(s.JSONData)
-	if err != nil {
-		return nil, err
-	}
-	if o.Logger == nil {
-		o.Logger = log.DefaultLogger.With("source", Name)
-	}
-	c, err := New(settings, o)
-	if err != nil {
-		return nil, err
-	}
-	return feed.New(s, c, feed.Options{
-		Name:     Name,
-		Target:   "path",
-		Label:    "path",
-		Params:   []feed.Param{{Name: ParamSubscribeMessage, Check: CheckSubscribeMessage}},
-		Check:    settings.CheckPath,
-		Describe: c.describe,
-		Settings: shared,
-		Metrics:  s.Metrics,
-		Slots:    s.Slots,
-		Logger:   o.Logger,
-	}), nil
+	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
+		o.Logger = logger
+		c, err := New(settings, o)
+		if err != nil {
+			return nil, feed.Options{}, err
+		}
+		return c, feed.Options{
+			Target:   "path",
+			Label:    "path",
+			Params:   []feed.Param{{Name: ParamSubscribeMessage, Check: CheckSubscribeMessage}},
+			Check:    settings.CheckPath,
+			Describe: c.describe,
+		}, nil
+	})
 }
 
 // New makes the Client of a data source's settings, which connects
