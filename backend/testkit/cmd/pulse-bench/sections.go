@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/signals"
 	"github.com/pulse-datasource/pulse/backend/testkit/bench"
+	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
 
 // throughputSeries are the series counts issue #5 compares.
@@ -196,43 +197,27 @@ func runMQTT(ctx context.Context, cfg config, bins *binaries, report *bench.Repo
 
 	// Saturation and latency: one process per side, both subscribed to the
 	// one broker, taking turns.
-	endpoints := map[bench.MQTTSide]bench.MQTTEndpoint{}
-	for _, side := range bench.MQTTSides {
-		host, err := bins.start(ctx, func(context.Context) (string, error) { return binaryOf[side], nil })
-		if err != nil {
-			return err
-		}
-		defer host.Close()
-		endpoints[side] = rig.Endpoint(side, host)
+	endpoints, closeHosts, err := startSides(ctx, bins, bench.MQTTSides, binaryOf, rig.Endpoint)
+	if err != nil {
+		return err
 	}
+	defer closeHosts()
 	// The floor runs in the reference plugin's process, on its connection.
 	endpoints[bench.MQTTFloor] = rig.Endpoint(bench.MQTTFloor, endpoints[bench.MQTTReferenceSide].Host)
 	if err := rig.CheckPulsePath(ctx, endpoints[bench.MQTTPulse]); err != nil {
 		return err
 	}
-	for round := range cfg.rounds {
-		for _, side := range bench.MQTTSaturationSides {
-			fmt.Fprintf(log, "mqtt: saturation, %s, %s messages, round %d of %d…\n", side.Title(), bench.FormatCount(float64(cfg.mqttMessages)), round+1, cfg.rounds)
-			s, err := rig.Saturation(ctx, endpoints[side], cfg.mqttMessages, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(log, "  %s rows delivered at %s rows/s; %s of plugin CPU per row\n",
-				bench.FormatCount(float64(s.Delivered)), bench.FormatCount(s.DeliveryRate()), bench.FormatMicros(s.CPUPerRow()))
-			result.Saturation = append(result.Saturation, s)
-		}
+	result.Saturation, err = runSaturationRounds(log, "mqtt", cfg.rounds, cfg.mqttMessages, bench.MQTTSaturationSides, func(side bench.MQTTSide) (bench.MQTTSaturation, error) {
+		return rig.Saturation(ctx, endpoints[side], cfg.mqttMessages, opts)
+	})
+	if err != nil {
+		return err
 	}
-	for _, run := range mqttLatencyRuns(cfg) {
-		for _, side := range bench.MQTTSides {
-			fmt.Fprintf(log, "mqtt: latency, %s, %d topic(s) at %s msg/s each for %s…\n", side.Title(), run.topics, bench.FormatCount(run.rate), bench.FormatSpan(cfg.duration))
-			l, err := rig.Latency(ctx, endpoints[side], run.topics, run.rate, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(log, "  %s rows of %s published: p50 %s, p99 %s\n", bench.FormatCount(float64(l.All.Count)), bench.FormatCount(float64(l.Published)),
-				bench.FormatMs(l.All.P50), bench.FormatMs(l.All.P99))
-			result.Latency = append(result.Latency, l)
-		}
+	result.Latency, err = runLatencyRuns(log, "mqtt", "topic(s)", cfg, cfg.duration, bench.MQTTSides, func(side bench.MQTTSide, topics int, rate float64) (bench.MQTTLatency, error) {
+		return rig.Latency(ctx, endpoints[side], topics, rate, opts)
+	})
+	if err != nil {
+		return err
 	}
 	for _, side := range bench.MQTTSides {
 		endpoints[side].Host.Close()
@@ -309,42 +294,95 @@ func runFeed(ctx context.Context, cfg config, bins *binaries, report *bench.Repo
 	defer rig.Close()
 	result := bench.FeedRun{Source: source, Options: opts}
 	binaryOf := map[bench.FeedSide]string{bench.FeedPulse: pulse, bench.FeedReferenceSide: reference}
-	endpoints := map[bench.FeedSide]bench.FeedEndpoint{}
-	for _, side := range bench.FeedSides {
-		host, err := bins.start(ctx, func(context.Context) (string, error) { return binaryOf[side], nil })
-		if err != nil {
-			return err
-		}
-		defer host.Close()
-		endpoints[side] = rig.Endpoint(side, host)
+	endpoints, closeHosts, err := startSides(ctx, bins, bench.FeedSides, binaryOf, rig.Endpoint)
+	if err != nil {
+		return err
 	}
+	defer closeHosts()
 	if err := rig.CheckPulsePath(ctx, endpoints[bench.FeedPulse]); err != nil {
 		return err
 	}
-	for round := range cfg.rounds {
-		for _, side := range bench.FeedSides {
-			fmt.Fprintf(log, "%s: saturation, %s, %s messages, round %d of %d…\n", source, side.Title(), bench.FormatCount(float64(cfg.feedMessages)), round+1, cfg.rounds)
-			s, err := rig.Saturation(ctx, endpoints[side], cfg.feedMessages, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(log, "  %s rows delivered at %s rows/s; %s of plugin CPU per row\n",
-				bench.FormatCount(float64(s.Delivered)), bench.FormatCount(s.DeliveryRate()), bench.FormatMicros(s.CPUPerRow()))
-			result.Saturation = append(result.Saturation, s)
-		}
+	name := string(source)
+	result.Saturation, err = runSaturationRounds(log, name, cfg.rounds, cfg.feedMessages, bench.FeedSides, func(side bench.FeedSide) (bench.FeedSaturation, error) {
+		return rig.Saturation(ctx, endpoints[side], cfg.feedMessages, opts)
+	})
+	if err != nil {
+		return err
 	}
-	for _, run := range mqttLatencyRuns(cfg) {
-		for _, side := range bench.FeedSides {
-			fmt.Fprintf(log, "%s: latency, %s, %d series at %s msg/s each for %s…\n", source, side.Title(), run.topics, bench.FormatCount(run.rate), bench.FormatSpan(cfg.feedDuration))
-			l, err := rig.Latency(ctx, endpoints[side], run.topics, run.rate, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(log, "  %s rows of %s published: p50 %s, p99 %s\n", bench.FormatCount(float64(l.All.Count)), bench.FormatCount(float64(l.Published)),
-				bench.FormatMs(l.All.P50), bench.FormatMs(l.All.P99))
-			result.Latency = append(result.Latency, l)
-		}
+	result.Latency, err = runLatencyRuns(log, name, "series", cfg, cfg.feedDuration, bench.FeedSides, func(side bench.FeedSide, series int, rate float64) (bench.FeedLatency, error) {
+		return rig.Latency(ctx, endpoints[side], series, rate, opts)
+	})
+	if err != nil {
+		return err
 	}
 	report.Feeds = append(report.Feeds, result)
 	return nil
+}
+
+// startSides starts a plugin process for each of sides, of binaryOf's
+// binary, and returns each side's endpoint in it (endpoint makes it on
+// the section's rig) and a function that closes every process.
+func startSides(ctx context.Context, bins *binaries, sides []bench.FeedSide, binaryOf map[bench.FeedSide]string,
+	endpoint func(bench.FeedSide, *pluginhost.Host) bench.FeedEndpoint,
+) (map[bench.FeedSide]bench.FeedEndpoint, func(), error) {
+	endpoints := map[bench.FeedSide]bench.FeedEndpoint{}
+	var hosts []*pluginhost.Host
+	closeHosts := func() {
+		for _, h := range hosts {
+			h.Close()
+		}
+	}
+	for _, side := range sides {
+		host, err := bins.start(ctx, func(context.Context) (string, error) { return binaryOf[side], nil })
+		if err != nil {
+			closeHosts()
+			return nil, nil, err
+		}
+		hosts = append(hosts, host)
+		endpoints[side] = endpoint(side, host)
+	}
+	return endpoints, closeHosts, nil
+}
+
+// runSaturationRounds runs rounds saturation rounds of messages on each of
+// sides, the sides taking turns, and logs each under the section's name.
+func runSaturationRounds(log io.Writer, name string, rounds, messages int, sides []bench.FeedSide,
+	measure func(bench.FeedSide) (bench.FeedSaturation, error),
+) ([]bench.FeedSaturation, error) {
+	var out []bench.FeedSaturation
+	for round := range rounds {
+		for _, side := range sides {
+			fmt.Fprintf(log, "%s: saturation, %s, %s messages, round %d of %d…\n", name, side.Title(), bench.FormatCount(float64(messages)), round+1, rounds)
+			s, err := measure(side)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(log, "  %s rows delivered at %s rows/s; %s of plugin CPU per row\n",
+				bench.FormatCount(float64(s.Delivered)), bench.FormatCount(s.DeliveryRate()), bench.FormatMicros(s.CPUPerRow()))
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// runLatencyRuns runs the latency runs of mqttLatencyRuns for window on each
+// of sides in turn, and logs each under the section's name, saying its
+// series so (seriesWord).
+func runLatencyRuns(log io.Writer, name, seriesWord string, cfg config, window time.Duration, sides []bench.FeedSide,
+	measure func(side bench.FeedSide, series int, rate float64) (bench.FeedLatency, error),
+) ([]bench.FeedLatency, error) {
+	var out []bench.FeedLatency
+	for _, run := range mqttLatencyRuns(cfg) {
+		for _, side := range sides {
+			fmt.Fprintf(log, "%s: latency, %s, %d %s at %s msg/s each for %s…\n", name, side.Title(), run.topics, seriesWord, bench.FormatCount(run.rate), bench.FormatSpan(window))
+			l, err := measure(side, run.topics, run.rate)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(log, "  %s rows of %s published: p50 %s, p99 %s\n", bench.FormatCount(float64(l.All.Count)), bench.FormatCount(float64(l.Published)),
+				bench.FormatMs(l.All.P50), bench.FormatMs(l.All.P99))
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
