@@ -193,25 +193,34 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 // checkURI says why uri is not a broker address paho can dial without
 // credentials.
 func checkURI(uri string) error {
-	u, err := url.Parse(uri)
+	_, err := checkServerURL(uri, schemes, "tcp://127.0.0.1:1883", "user names and passwords")
+	return err
+}
+
+// checkServerURL parses raw, the address of a server the feed dials
+// anonymously, and says why it is not one: a scheme not among schemes, no
+// host, credentials (what the server would take, for the message) or a
+// port out of range. example is such an address, for the messages.
+func checkServerURL(raw string, schemes []string, example, credentials string) (*url.URL, error) {
+	u, err := url.Parse(raw)
 	if err != nil {
-		return errors.New("not a URL; write it like tcp://127.0.0.1:1883")
+		return nil, errors.New("not a URL; write it like " + example)
 	}
 	if !slices.Contains(schemes, u.Scheme) {
-		return fmt.Errorf("the scheme must be one of %s://", strings.Join(schemes, "://, "))
+		return nil, fmt.Errorf("the scheme must be one of %s://", strings.Join(schemes, "://, "))
 	}
 	if u.Hostname() == "" {
-		return errors.New("no host; write it like tcp://127.0.0.1:1883")
+		return nil, errors.New("no host; write it like " + example)
 	}
 	if u.User != nil {
-		return errors.New("user names and passwords are not supported: the demo feed connects anonymously")
+		return nil, errors.New(credentials + " are not supported: the demo feed connects anonymously")
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("port %q is not a number from 1 to 65535", p)
+			return nil, fmt.Errorf("port %q is not a number from 1 to 65535", p)
 		}
 	}
-	return nil
+	return u, nil
 }
 
 // checkSinks checks the NATS and HTTP settings, and that the feed has
@@ -266,23 +275,9 @@ func (c config) checkSinks() error {
 // checkNATSURL says why u is not a NATS server address the feed can dial
 // without credentials.
 func checkNATSURL(u string) error {
-	parsed, err := url.Parse(u)
+	parsed, err := checkServerURL(u, natsSchemes, "nats://127.0.0.1:4222", "user names, passwords and tokens")
 	if err != nil {
-		return errors.New("not a URL; write it like nats://127.0.0.1:4222")
-	}
-	if !slices.Contains(natsSchemes, parsed.Scheme) {
-		return fmt.Errorf("the scheme must be one of %s://", strings.Join(natsSchemes, "://, "))
-	}
-	if parsed.Hostname() == "" {
-		return errors.New("no host; write it like nats://127.0.0.1:4222")
-	}
-	if parsed.User != nil {
-		return errors.New("user names, passwords and tokens are not supported: the demo feed connects anonymously")
-	}
-	if p := parsed.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("port %q is not a number from 1 to 65535", p)
-		}
+		return err
 	}
 	if (parsed.Path != "" && parsed.Path != "/") || parsed.RawQuery != "" || parsed.Fragment != "" {
 		return errors.New("a NATS address has no path, query or fragment")

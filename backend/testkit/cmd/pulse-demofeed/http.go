@@ -191,17 +191,24 @@ func (s *httpSink) healthz(w http.ResponseWriter, _ *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "rooms": rooms, "sinks": s.states(), "clients": s.clients()})
 }
 
-// track counts a streaming request while it lasts; false when the listener
-// is stopping.
-func (s *httpSink) track(n *atomic.Int64) (done func(), ok bool) {
+// stream starts a streaming request for the room its path names after
+// prefix, counted in n while it lasts until done is called. It is false,
+// after answering the client, when the path names no room (404) or the
+// listener is stopping (503).
+func (s *httpSink) stream(w http.ResponseWriter, r *http.Request, prefix string, n *atomic.Int64) (i int, done func(), ok bool) {
+	i, ok = s.room(w, r, prefix)
+	if !ok {
+		return 0, nil, false
+	}
 	select {
 	case <-s.stopping:
-		return nil, false
+		http.Error(w, "the feed is stopping", http.StatusServiceUnavailable)
+		return 0, nil, false
 	default:
 	}
 	s.streams.Add(1)
 	n.Add(1)
-	return func() { n.Add(-1); s.streams.Done() }, true
+	return i, func() { n.Add(-1); s.streams.Done() }, true
 }
 
 // serveSSE streams a room as Server-Sent Events: first "retry: 2000", then
@@ -211,13 +218,8 @@ func (s *httpSink) track(n *atomic.Int64) (done func(), ok bool) {
 // out as a climate event without an id. The status event comes again every
 // cfg.statusEvery.
 func (s *httpSink) serveSSE(w http.ResponseWriter, r *http.Request) {
-	i, ok := s.room(w, r, "/sse/")
+	i, done, ok := s.stream(w, r, "/sse/", &s.sse)
 	if !ok {
-		return
-	}
-	done, ok := s.track(&s.sse)
-	if !ok {
-		http.Error(w, "the feed is stopping", http.StatusServiceUnavailable)
 		return
 	}
 	defer done()
@@ -331,13 +333,8 @@ func (s *httpSink) write(w io.Writer, rc *http.ResponseController, buf []byte) b
 // reading taken from now on, each flushed at once, and the payloads that
 // are not JSON as lines of their own.
 func (s *httpSink) serveNDJSON(w http.ResponseWriter, r *http.Request) {
-	i, ok := s.room(w, r, "/ndjson/")
+	i, done, ok := s.stream(w, r, "/ndjson/", &s.ndjson)
 	if !ok {
-		return
-	}
-	done, ok := s.track(&s.ndjson)
-	if !ok {
-		http.Error(w, "the feed is stopping", http.StatusServiceUnavailable)
 		return
 	}
 	defer done()
@@ -393,13 +390,8 @@ type subscribeMessage struct {
 // the path is subscribed already, and any other message is ignored. Pings
 // are answered; the server pings every 30 s.
 func (s *httpSink) serveWebSocket(w http.ResponseWriter, r *http.Request) {
-	i, ok := s.room(w, r, "/ws/")
+	i, done, ok := s.stream(w, r, "/ws/", &s.ws)
 	if !ok {
-		return
-	}
-	done, ok := s.track(&s.ws)
-	if !ok {
-		http.Error(w, "the feed is stopping", http.StatusServiceUnavailable)
 		return
 	}
 	defer done()
