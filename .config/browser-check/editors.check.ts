@@ -49,6 +49,31 @@ async function photographEditors(page: Page, source: string) {
   }
 }
 
+/** Opens the page, watching it for errors, and picks a data source of this source. */
+async function openSource(page: Page, label: string, source: string): Promise<string[]> {
+  const problems = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('pulse-config-editor')).toBeVisible();
+  await page.getByRole('radio', { name: label, exact: true }).click();
+  await expect(page.getByTestId(`pulse-config-${source}`)).toBeVisible();
+  return problems;
+}
+
+/** Enters an address the backend would refuse and sees it flagged, then a good one and sees the flag go. */
+async function refuseThenFix(page: Page, label: string, refused: string, message: RegExp | string, good: string) {
+  await enter(page, label, refused);
+  await expect(page.getByText(message)).toBeVisible();
+  await enter(page, label, good);
+  await expect(page.getByText(message)).toHaveCount(0);
+}
+
+/** Photographs the editors, checks that the page logged no errors, and says the test passed. */
+async function pass(page: Page, problems: string[], source: string, summary: string) {
+  await photographEditors(page, source);
+  expect(problems).toEqual([]);
+  console.log(`browser-check: PASS ${source} (${summary})`);
+}
+
 test('the editors emit only queries and settings within bounds', async ({ page }) => {
   const problems = watchErrors(page);
 
@@ -118,13 +143,8 @@ test('the editors emit only queries and settings within bounds', async ({ page }
 });
 
 test('an MQTT data source: its settings, secrets and a query checked before it runs', async ({ page }) => {
-  const problems = watchErrors(page);
-  await page.goto('/');
-  await expect(page.getByTestId('pulse-config-editor')).toBeVisible();
-
   // Picking the source swaps the config editor, and a new query carries no signal fields.
-  await page.getByRole('radio', { name: 'MQTT', exact: true }).click();
-  await expect(page.getByTestId('pulse-config-mqtt')).toBeVisible();
+  const problems = await openSource(page, 'MQTT', 'mqtt');
   await expect(page.getByLabel('Maximum series', { exact: true })).toHaveCount(0);
   expect(await json(page, 'emitted-options')).toEqual({ source: 'mqtt' });
   await expect(page.getByTestId('pulse-query-editor')).toHaveAttribute('data-source', 'mqtt');
@@ -132,10 +152,7 @@ test('an MQTT data source: its settings, secrets and a query checked before it r
   await expect(page.getByTestId('pulse-query-problems')).toContainText('topic is required');
 
   // Connection: a URI the backend would refuse is flagged, then fixed.
-  await enter(page, 'URI', 'http://broker');
-  await expect(page.getByText(/^must be tcp:\/\/, mqtt:\/\//)).toBeVisible();
-  await enter(page, 'URI', 'tcp://mqtt:1883');
-  await expect(page.getByText(/^must be tcp:\/\//)).toHaveCount(0);
+  await refuseThenFix(page, 'URI', 'http://broker', /^must be tcp:\/\/, mqtt:\/\//, 'tcp://mqtt:1883');
   await page.getByRole('radio', { name: 'MQTT 5' }).click();
   await enter(page, 'Username', 'grafana');
 
@@ -214,29 +231,23 @@ test('an MQTT data source: its settings, secrets and a query checked before it r
 
   await page.getByRole('heading', { name: 'Last emitted' }).click();
   await page.screenshot({ path: path.join(SHOTS, 'editors-mqtt.png'), fullPage: true });
-  await photographEditors(page, 'mqtt');
-
-  expect(problems).toEqual([]);
-  console.log(
-    `browser-check: PASS mqtt (editors rendered, 9 query runs, screenshots in ${path.relative(process.cwd(), IMG)})`
+  await pass(
+    page,
+    problems,
+    'mqtt',
+    `editors rendered, 9 query runs, screenshots in ${path.relative(process.cwd(), IMG)}`
   );
 });
 
 test('an HTTP stream data source: its endpoint, token, headers and a path checked before it runs', async ({ page }) => {
-  const problems = watchErrors(page);
-  await page.goto('/');
-  await page.getByRole('radio', { name: 'HTTP stream', exact: true }).click();
-  await expect(page.getByTestId('pulse-config-http')).toBeVisible();
+  const problems = await openSource(page, 'HTTP stream', 'http');
   expect(await json(page, 'emitted-options')).toEqual({ source: 'http' });
   await expect(page.getByTestId('pulse-query-editor')).toHaveAttribute('data-source', 'http');
   expect(await json(page, 'emitted-query')).toEqual({ refId: 'A', withStreaming: true });
   await expect(page.getByTestId('pulse-query-problems')).toContainText('path is required');
 
   // The URL: another scheme is flagged, then fixed.
-  await enter(page, 'URL', 'ws://feed');
-  await expect(page.getByText(/^must be http:\/\/ or https:\/\//)).toBeVisible();
-  await enter(page, 'URL', 'https://feed.example.com/api');
-  await expect(page.getByText(/^must be http:\/\//)).toHaveCount(0);
+  await refuseThenFix(page, 'URL', 'ws://feed', /^must be http:\/\/ or https:\/\//, 'https://feed.example.com/api');
 
   // A bearer token, masked and sent in secureJsonData only.
   await page.getByRole('radio', { name: 'Bearer token' }).click();
@@ -291,20 +302,13 @@ test('an HTTP stream data source: its endpoint, token, headers and a path checke
   await expect(page.getByTestId('run-count')).toHaveText('7');
 
   await page.screenshot({ path: path.join(SHOTS, 'editors-http.png'), fullPage: true });
-  await photographEditors(page, 'http');
-  expect(problems).toEqual([]);
-  console.log('browser-check: PASS http (editors rendered, 7 query runs)');
+  await pass(page, problems, 'http', 'editors rendered, 7 query runs');
 });
 
 test('a WebSocket data source: basic authentication and a subscribe message', async ({ page }) => {
-  const problems = watchErrors(page);
-  await page.goto('/');
-  await page.getByRole('radio', { name: 'WebSocket', exact: true }).click();
-  await expect(page.getByTestId('pulse-config-websocket')).toBeVisible();
+  const problems = await openSource(page, 'WebSocket', 'websocket');
 
-  await enter(page, 'URL', 'https://feed');
-  await expect(page.getByText(/^must be ws:\/\/ or wss:\/\//)).toBeVisible();
-  await enter(page, 'URL', 'wss://feed.example.com/ws');
+  await refuseThenFix(page, 'URL', 'https://feed', /^must be ws:\/\/ or wss:\/\//, 'wss://feed.example.com/ws');
   await page.getByRole('radio', { name: 'Basic' }).click();
   await enter(page, 'User', 'grafana');
   await page.getByLabel('Password', { exact: true }).fill('s3cret');
@@ -334,20 +338,19 @@ test('a WebSocket data source: basic authentication and a subscribe message', as
   await expect(page.getByTestId('pulse-query-problems')).toHaveCount(0);
   await expect(page.getByTestId('run-count')).toHaveText('4');
 
-  await photographEditors(page, 'websocket');
-  expect(problems).toEqual([]);
-  console.log('browser-check: PASS websocket (editors rendered, 4 query runs)');
+  await pass(page, problems, 'websocket', 'editors rendered, 4 query runs');
 });
 
 test('a NATS data source: servers, a credentials file, subjects and a wildcard query', async ({ page }) => {
-  const problems = watchErrors(page);
-  await page.goto('/');
-  await page.getByRole('radio', { name: 'NATS', exact: true }).click();
-  await expect(page.getByTestId('pulse-config-nats')).toBeVisible();
+  const problems = await openSource(page, 'NATS', 'nats');
 
-  await enter(page, 'Servers', 'nats://a:4222,tls://b:4222');
-  await expect(page.getByText('lists nats:// and tls:// servers: use one scheme for all of them')).toBeVisible();
-  await enter(page, 'Servers', 'nats://nats-1:4222,nats://nats-2:4222');
+  await refuseThenFix(
+    page,
+    'Servers',
+    'nats://a:4222,tls://b:4222',
+    'lists nats:// and tls:// servers: use one scheme for all of them',
+    'nats://nats-1:4222,nats://nats-2:4222'
+  );
   await page.getByRole('radio', { name: 'Credentials file' }).click();
   await expect(page.getByText('required while the authentication is “Credentials file”')).toBeVisible();
   await page
@@ -387,7 +390,5 @@ test('a NATS data source: servers, a credentials file, subjects and a wildcard q
   });
   await expect(page.getByTestId('run-count')).toHaveText('5');
 
-  await photographEditors(page, 'nats');
-  expect(problems).toEqual([]);
-  console.log('browser-check: PASS nats (editors rendered, 5 query runs)');
+  await pass(page, problems, 'nats', 'editors rendered, 5 query runs');
 });
