@@ -7,7 +7,6 @@ import {
   HTTP_DATASOURCE_NAME,
   NATS_DATASOURCE_FILE,
   NATS_DATASOURCE_NAME,
-  PLUGIN_ID,
   WEBSOCKET_DATASOURCE_FILE,
   WEBSOCKET_DATASOURCE_NAME,
 } from './pulse';
@@ -73,18 +72,14 @@ for (const s of SOURCES) {
       gotoDataSourceConfigPage,
       request,
     }) => {
-      // Made through the API, so that the spec does not depend on the editor's layout; one of the
-      // same name left by an earlier run is replaced.
-      const ds = await createDataSource({
-        type: PLUGIN_ID,
-        name: `${s.name} (nothing there)`,
-        jsonData: s.refused,
-      });
       // Saving through the editor keeps the settings.
-      await expectSaveAndTestFails(gotoDataSourceConfigPage, request, ds.uid, /refused/i, {
-        source: s.source,
-        url: s.refused.url,
-      });
+      await expectSaveAndTestFails(
+        { createDataSource, gotoDataSourceConfigPage, request },
+        `${s.name} (nothing there)`,
+        s.refused,
+        /refused/i,
+        { source: s.source, url: s.refused.url }
+      );
     });
   });
 }

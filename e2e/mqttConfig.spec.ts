@@ -1,12 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import {
-  expectSaveAndTestFails,
-  MQTT_DATASOURCE_FILE,
-  MQTT_DATASOURCE_NAME,
-  type MqttOptions,
-  PLUGIN_ID,
-} from './pulse';
+import { expectSaveAndTestFails, MQTT_DATASOURCE_FILE, MQTT_DATASOURCE_NAME, type MqttOptions } from './pulse';
 
 // docker compose runs the broker as service mosquitto, anonymous MQTT on 1883 (docker-compose.yaml,
 // .config/mosquitto/mosquitto.conf); nothing listens on 1884.
@@ -39,19 +33,12 @@ test.describe('MQTT data source', () => {
     gotoDataSourceConfigPage,
     request,
   }) => {
-    // Made through the API, so that the spec does not depend on the editor's layout; one of the same
-    // name left by an earlier run is replaced.
-    const ds = await createDataSource({
-      type: PLUGIN_ID,
-      name: NO_BROKER_NAME,
-      jsonData: { source: 'mqtt', uri: NO_BROKER_URI, allowedTopics: ['home/#'] },
-    });
     // backend/streaming/source/mqtt/health.go: the reason first, then what to check. Saving through
     // the editor keeps the MQTT settings it does not show.
     await expectSaveAndTestFails(
-      gotoDataSourceConfigPage,
-      request,
-      ds.uid,
+      { createDataSource, gotoDataSourceConfigPage, request },
+      NO_BROKER_NAME,
+      { source: 'mqtt', uri: NO_BROKER_URI, allowedTopics: ['home/#'] },
       /connection refused: nothing accepts connections at mosquitto:1884; check the host and port in uri/,
       { source: 'mqtt', uri: NO_BROKER_URI }
     );

@@ -2,7 +2,7 @@ import { expect, test } from '@grafana/plugin-e2e';
 
 import {
   answerTo,
-  expectPanelStreams,
+  testPanelStreams,
   type FeedQuery,
   feedQueryKey,
   framesOf,
@@ -15,19 +15,12 @@ import {
 const ROOMS = ['kitchen', 'livingroom', 'bedroom', 'garage'];
 
 test.describe('dashboard "Pulse — NATS sensors"', () => {
-  test('"Kitchen temperature" moves with the NATS stream alone: no reload, no new query', async ({
-    gotoDashboardPage,
-    readProvisionedDashboard,
-    selectors,
-    page,
-  }) => {
-    await expectPanelStreams(
-      { gotoDashboardPage, readProvisionedDashboard, selectors, page },
-      NATS_DASHBOARD_FILE,
-      'Kitchen temperature',
-      (query) => expect(query).toMatchObject({ subject: 'home.kitchen.climate', timeField: 'ts', withStreaming: true })
-    );
-  });
+  testPanelStreams(
+    '"Kitchen temperature" moves with the NATS stream alone: no reload, no new query',
+    NATS_DASHBOARD_FILE,
+    'Kitchen temperature',
+    (query) => expect(query).toMatchObject({ subject: 'home.kitchen.climate', timeField: 'ts', withStreaming: true })
+  );
 
   test('"Temperature per room (streaming)" shows every room, and after a reload starts from history', async ({
     gotoDashboardPage,

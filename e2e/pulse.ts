@@ -1,12 +1,14 @@
 import type { APIRequestContext, Locator, Page, Request, Response } from '@playwright/test';
 import {
+  type CreateDataSourceArgs,
   type Dashboard,
   type DashboardPage,
-  type DashboardPageArgs,
   type DataSourceConfigPage,
   type E2ESelectorGroups,
+  type DataSourceSettings,
   expect,
   type ReadProvisionedDashboardArgs,
+  test,
 } from '@grafana/plugin-e2e';
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
@@ -252,17 +254,9 @@ export function panelContent(dashboardPage: DashboardPage, selectors: E2ESelecto
   return dashboardPage.getByGrafanaSelector(selectors.components.Panels.Panel.content, { root: panel.locator });
 }
 
-/** The fixtures of @grafana/plugin-e2e that a dashboard spec passes to expectPanelStreams. */
-export interface DashboardFixtures {
-  gotoDashboardPage: (args: DashboardPageArgs) => Promise<DashboardPage>;
-  readProvisionedDashboard: (args: ReadProvisionedDashboardArgs) => Promise<Dashboard>;
-  selectors: E2ESelectorGroups;
-  page: Page;
-}
-
 /** The provisioned dashboard `file` and the one query of its panel titled `title`. */
 export async function provisionedQuery<Q extends DataQuery>(
-  readProvisionedDashboard: DashboardFixtures['readProvisionedDashboard'],
+  readProvisionedDashboard: (args: ReadProvisionedDashboardArgs) => Promise<Dashboard>,
   file: string,
   title: string
 ): Promise<{ dashboard: DashboardJSON<Q>; query: Q }> {
@@ -271,20 +265,18 @@ export async function provisionedQuery<Q extends DataQuery>(
 }
 
 /**
- * Opens the provisioned dashboard `file`, whose stat panel `title` has one feed query that `check`
- * checks, and checks that the panel moves with its stream alone (expectStatStreams).
+ * A test, named `name`, that opens the provisioned dashboard `file`, whose stat panel `title` has
+ * one feed query that `check` checks, and checks that the panel moves with its stream alone
+ * (expectStatStreams).
  */
-export async function expectPanelStreams(
-  { gotoDashboardPage, readProvisionedDashboard, selectors, page }: DashboardFixtures,
-  file: string,
-  title: string,
-  check: (query: FeedQuery) => void
-): Promise<void> {
-  const { dashboard, query } = await provisionedQuery<FeedQuery>(readProvisionedDashboard, file, title);
-  check(query);
-  const sentAgain = watchQueries<FeedQuery>(page, feedQueryKey);
-  const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
-  await expectStatStreams(page, panelContent(dashboardPage, selectors, title), title, sentAgain);
+export function testPanelStreams(name: string, file: string, title: string, check: (query: FeedQuery) => void): void {
+  test(name, async ({ gotoDashboardPage, readProvisionedDashboard, selectors, page }) => {
+    const { dashboard, query } = await provisionedQuery<FeedQuery>(readProvisionedDashboard, file, title);
+    check(query);
+    const sentAgain = watchQueries<FeedQuery>(page, feedQueryKey);
+    const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
+    await expectStatStreams(page, panelContent(dashboardPage, selectors, title), title, sentAgain);
+  });
 }
 
 /** What tells a feed query apart as it is sent (Grafana adds fields of its own). */
@@ -301,25 +293,32 @@ export function feedQueryKey(q: FeedQuery): string {
 }
 
 /**
- * Checks that Save & test of the data source `uid`, which the spec made, fails with an error alert
- * matching `hasText`, and that saving through the editor kept `kept` of its jsonData; the data
- * source is deleted afterwards, whatever the outcome.
+ * Makes a Pulse data source named `name` with `jsonData` through the API (so that the spec does not
+ * depend on the editor's layout; one of the same name left by an earlier run is replaced), checks
+ * that its Save & test fails with an error alert matching `hasText` and that saving through the
+ * editor kept `kept` of its jsonData, and deletes it afterwards, whatever the outcome.
  */
 export async function expectSaveAndTestFails(
-  gotoDataSourceConfigPage: (uid: string) => Promise<DataSourceConfigPage>,
-  request: APIRequestContext,
-  uid: string,
+  fixtures: {
+    createDataSource: (args: CreateDataSourceArgs) => Promise<DataSourceSettings>;
+    gotoDataSourceConfigPage: (uid: string) => Promise<DataSourceConfigPage>;
+    request: APIRequestContext;
+  },
+  name: string,
+  jsonData: FeedOptions | MqttOptions,
   hasText: RegExp,
   kept: Record<string, unknown>
 ): Promise<void> {
+  const { createDataSource, gotoDataSourceConfigPage, request } = fixtures;
+  const ds = await createDataSource({ type: PLUGIN_ID, name, jsonData });
   try {
-    const configPage = await gotoDataSourceConfigPage(uid);
+    const configPage = await gotoDataSourceConfigPage(ds.uid);
     await expect(configPage.saveAndTest()).not.toBeOK();
     await expect(configPage).toHaveAlert('error', { hasText });
-    const saved = await request.get(`/api/datasources/uid/${uid}`);
+    const saved = await request.get(`/api/datasources/uid/${ds.uid}`);
     expect(saved.ok()).toBe(true);
     expect((await saved.json()).jsonData).toMatchObject(kept);
   } finally {
-    await request.delete(`/api/datasources/uid/${uid}`);
+    await request.delete(`/api/datasources/uid/${ds.uid}`);
   }
 }

@@ -1,24 +1,17 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { expectPanelStreams, type FeedQuery, provisionedQuery, WEBSOCKET_DASHBOARD_FILE } from './pulse';
+import { testPanelStreams, type FeedQuery, provisionedQuery, WEBSOCKET_DASHBOARD_FILE } from './pulse';
 
 // The demo feed sends the kitchen's readings (10 Hz) over ws://demofeed:8090/ws/home/kitchen, one
 // text message each.
 
 test.describe('dashboard "Pulse — WebSocket sensors"', () => {
-  test('"Kitchen temperature" moves with the WebSocket alone: no reload, no new query', async ({
-    gotoDashboardPage,
-    readProvisionedDashboard,
-    selectors,
-    page,
-  }) => {
-    await expectPanelStreams(
-      { gotoDashboardPage, readProvisionedDashboard, selectors, page },
-      WEBSOCKET_DASHBOARD_FILE,
-      'Kitchen temperature',
-      (query) => expect(query).toMatchObject({ path: '/ws/home/kitchen', timeField: 'ts', withStreaming: true })
-    );
-  });
+  testPanelStreams(
+    '"Kitchen temperature" moves with the WebSocket alone: no reload, no new query',
+    WEBSOCKET_DASHBOARD_FILE,
+    'Kitchen temperature',
+    (query) => expect(query).toMatchObject({ path: '/ws/home/kitchen', timeField: 'ts', withStreaming: true })
+  );
 
   test('the panel that sends a subscribe message draws the bedroom', async ({
     gotoDashboardPage,
