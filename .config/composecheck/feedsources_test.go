@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -182,10 +181,7 @@ func TestBrokenFeedProvisioningFails(t *testing.T) {
 // A provisioned HTTP, WebSocket or NATS data source must name the compose
 // file's service that serves it, on its port.
 func TestFeedDataSourcesNameTheirService(t *testing.T) {
-	project, err := LoadProject(context.Background(), filepath.Join(repoRoot, "docker-compose.yaml"), absRoot(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	project := loadRepoProject(t)
 	contract := loadRepoContract(t)
 	for _, tc := range []struct {
 		name, source, url string

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 func TestMosquittoConf(t *testing.T) {
@@ -74,13 +76,20 @@ func TestImageReferences(t *testing.T) {
 	}
 }
 
-// A provisioned MQTT data source must name the compose file's broker on a
-// port it serves.
-func TestMQTTDataSourcesNameTheBroker(t *testing.T) {
+// loadRepoProject loads the repository's docker-compose.yaml.
+func loadRepoProject(t *testing.T) *types.Project {
+	t.Helper()
 	project, err := LoadProject(context.Background(), filepath.Join(repoRoot, "docker-compose.yaml"), absRoot(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return project
+}
+
+// A provisioned MQTT data source must name the compose file's broker on a
+// port it serves.
+func TestMQTTDataSourcesNameTheBroker(t *testing.T) {
+	project := loadRepoProject(t)
 	contract := loadRepoContract(t)
 	for _, tc := range []struct {
 		name     string
