@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -26,11 +25,7 @@ var _ = Describe("The feed sections", Ordered, func() {
 		It("runs the "+string(source)+" section with tiny options: every message a row or counted, both sides timed, the tables written", func(ctx SpecContext) {
 			cfg := config{rounds: 1, feedMessages: 1000, feedDuration: time.Second, warmup: 100 * time.Millisecond, latencyStreams: 2}
 			var report bench.Report
-			err := runFeed(ctx, cfg, bins, &report, GinkgoWriter, source)
-			if err != nil && strings.Contains(err.Error(), "unknown source") {
-				Skip("the plugin has no " + source.PulseSource() + " source yet")
-			}
-			Expect(err).NotTo(HaveOccurred())
+			Expect(runFeed(ctx, cfg, bins, &report, GinkgoWriter, source)).To(Succeed())
 			Expect(report.Feeds).To(HaveLen(1))
 			f := report.Feeds[0]
 			Expect(f.Source).To(Equal(source))
@@ -38,7 +33,8 @@ var _ = Describe("The feed sections", Ordered, func() {
 			for _, s := range f.Saturation {
 				Expect(s.Published).To(Equal(int64(1000)))
 				Expect(s.TimedOut).To(BeFalse())
-				Expect(s.PluginCPU).To(BeNumerically(">", 0))
+				// CPU time moves in 10 ms ticks: a tiny round may read none.
+				Expect(s.PluginCPU).To(BeNumerically(">=", 0))
 				if s.Side == bench.FeedReferenceSide {
 					Expect(s.Delivered).To(Equal(s.Published), "the reference delivers every message")
 				} else {
