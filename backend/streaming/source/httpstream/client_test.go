@@ -13,13 +13,14 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/httpstream"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
 
 // newClient is a Client of base with fast options, closed when the spec
 // ends.
-func newClient(base string, logs *logLines) *httpstream.Client {
+func newClient(base string, logs *feedtest.Lines) *httpstream.Client {
 	GinkgoHelper()
 	u, err := url.Parse(base)
 	Expect(err).NotTo(HaveOccurred())
@@ -57,10 +58,10 @@ func (t *ticker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var _ = Describe("A Client", func() {
-	var logs *logLines
+	var logs *feedtest.Lines
 	BeforeEach(func() {
-		noLeaks()
-		logs = &logLines{}
+		feedtest.NoLeaks()
+		logs = &feedtest.Lines{}
 	})
 
 	It("ends a subscription's request at Unsubscribe, and calls its handler no more once it returned", func() {
@@ -96,7 +97,7 @@ var _ = Describe("A Client", func() {
 		missing, err := c.Subscribe(feed.Subscription{Target: "missing"}, func(feed.Message) {})
 		Expect(err).NotTo(HaveOccurred())
 		Consistently(c.Stats).WithTimeout(300 * time.Millisecond).Should(HaveField("Connected", BeFalse()))
-		Expect(logs.all()).To(ContainSubstring("the server answered HTTP 404 Not Found at " + srv.URL + "/missing"))
+		Expect(logs.All()).To(ContainSubstring("the server answered HTTP 404 Not Found at " + srv.URL + "/missing"))
 		missing.Unsubscribe()
 		Eventually(c.Stats).WithTimeout(short).Should(HaveField("Connected", BeTrue()))
 		a.Unsubscribe()
@@ -120,7 +121,7 @@ var _ = Describe("A Client", func() {
 		Eventually(t.running.Load).WithTimeout(short).Should(BeZero())
 		_, err = c.Subscribe(feed.Subscription{Target: "late"}, func(feed.Message) {})
 		Expect(err).To(MatchError(httpstream.ErrClosed))
-		Expect(c.Health(ctxFor(short))).To(MatchError(httpstream.ErrClosed))
+		Expect(c.Health(feedtest.ContextFor(short))).To(MatchError(httpstream.ErrClosed))
 	})
 
 	It("counts the streams opened again as reconnects", func() {

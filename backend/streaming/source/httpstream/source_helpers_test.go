@@ -1,24 +1,18 @@
 package httpstream_test
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gleak"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
@@ -32,52 +26,8 @@ const (
 	short = 10 * time.Second
 )
 
-// logLines keeps a source's log lines, and writes them to the spec's
-// timeline, shown when a spec fails. It is safe for concurrent use.
-type logLines struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logLines) add(level, msg string, args ...any) {
-	line := strings.TrimSpace(fmt.Sprintln(append([]any{level, msg}, args...)...))
-	GinkgoWriter.Println(line)
-	l.mu.Lock()
-	l.lines = append(l.lines, line)
-	l.mu.Unlock()
-}
-
-// Debug keeps a line.
-func (l *logLines) Debug(msg string, args ...any) { l.add("DEBUG", msg, args...) }
-
-// Info keeps a line.
-func (l *logLines) Info(msg string, args ...any) { l.add("INFO", msg, args...) }
-
-// Warn keeps a line.
-func (l *logLines) Warn(msg string, args ...any) { l.add("WARN", msg, args...) }
-
-// all is every line so far, joined.
-func (l *logLines) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-// count is how many lines hold fragment.
-func (l *logLines) count(fragment string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, line := range l.lines {
-		if strings.Contains(line, fragment) {
-			n++
-		}
-	}
-	return n
-}
-
 // fastOptions reconnect quickly, for specs.
-func fastOptions(logs *logLines) httpstream.Options {
+func fastOptions(logs *feedtest.Lines) httpstream.Options {
 	return httpstream.Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, AuthBackoff: 300 * time.Millisecond, Logger: logs}
 }
 
@@ -86,14 +36,7 @@ func fastOptions(logs *logLines) httpstream.Options {
 func openHTTP(o httpstream.Options, jsonData map[string]any, secure map[string]string) (source.Source, *streaming.Metrics) {
 	GinkgoHelper()
 	jsonData["source"] = "http"
-	raw, err := json.Marshal(jsonData)
-	Expect(err).NotTo(HaveOccurred())
-	m, err := streaming.NewMetrics(prometheus.NewRegistry())
-	Expect(err).NotTo(HaveOccurred())
-	src, err := httpstream.Factory(o)(source.Settings{UID: "http-spec", JSONData: raw, Secure: secure, Metrics: m})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(src.Close)
-	return src, m
+	return feedtest.OpenSource(httpstream.Factory(o), "http-spec", jsonData, secure)
 }
 
 // viewer is what a viewer of a channel got: the frame Admit gave it, and
@@ -106,20 +49,7 @@ type viewer struct {
 // Values lists the non-null values of the fields named name, as text,
 // that the viewer got, in order: Admit's frame first, then the stream's.
 func (v viewer) Values(name string) []string {
-	var out []string
-	if v.initial != nil {
-		for _, f := range v.initial.Fields {
-			if f.Name != name {
-				continue
-			}
-			for i := range f.Len() {
-				if x, ok := f.ConcreteAt(i); ok {
-					out = append(out, fmt.Sprint(x))
-				}
-			}
-		}
-	}
-	return append(out, v.rec.Values(name)...)
+	return append(feedtest.Values(v.initial, name), v.rec.Values(name)...)
 }
 
 // streamQuery runs q as a streaming query of the last hour (flushMs 10),
@@ -133,26 +63,8 @@ func streamQuery(src source.Source, q map[string]any) viewer {
 	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour), MaxPoints: 10_000})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(query.Path()).To(HavePrefix("http/v1/10/"))
-	initial, err := src.Admit(query.Path(), time.Now())
-	Expect(err).NotTo(HaveOccurred())
-	rec := &feedtest.Recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Stream(ctx, query.Path(), rec) }()
-	DeferCleanup(func() {
-		cancel()
-		Eventually(done).WithTimeout(long).Should(Receive(MatchError(context.Canceled)))
-	})
+	initial, rec := feedtest.Stream(src, query.Path())
 	return viewer{initial: initial, rec: rec}
-}
-
-// noLeaks snapshots the goroutines now and checks, when the spec ends
-// (after the cleanups registered later), that none started since is left.
-func noLeaks() {
-	before := gleak.Goroutines()
-	DeferCleanup(func() {
-		Eventually(gleak.Goroutines).WithTimeout(long).WithPolling(50 * time.Millisecond).ShouldNot(gleak.HaveLeaked(before))
-	})
 }
 
 // numbers are "from" … "to" as text.
@@ -182,21 +94,6 @@ func hold(r *http.Request) {
 	case <-r.Context().Done():
 	case <-time.After(time.Minute):
 	}
-}
-
-// freePort is a loopback TCP port nothing listens on now.
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	Expect(err).NotTo(HaveOccurred())
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// ctxFor is a context that ends after d or with the spec.
-func ctxFor(d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	DeferCleanup(cancel)
-	return ctx
 }
 
 // allocated is how many bytes the process allocated so far.

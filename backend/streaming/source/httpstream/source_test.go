@@ -17,6 +17,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/httpstream"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
@@ -29,10 +30,10 @@ const (
 )
 
 var _ = Describe("The HTTP source", func() {
-	var logs *logLines
+	var logs *feedtest.Lines
 	BeforeEach(func() {
-		noLeaks()
-		logs = &logLines{}
+		feedtest.NoLeaks()
+		logs = &feedtest.Lines{}
 	})
 
 	It("streams Server-Sent Events through the feed, each event's data a row of the path's series", func() {
@@ -54,7 +55,7 @@ var _ = Describe("The HTTP source", func() {
 		Expect(rec.Values("room")).To(HaveEach("hall"))
 		q, err := src.Query([]byte(`{"path": "events", "format": "sse"}`), source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
 		Expect(err).NotTo(HaveOccurred())
-		frames, err := q.Frames(ctxFor(long))
+		frames, err := q.Frames(feedtest.ContextFor(long))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(frames).To(HaveLen(1))
 		Expect(frames[0].Fields[1].Name).To(Equal("n"))
@@ -127,9 +128,9 @@ var _ = Describe("The HTTP source", func() {
 		Eventually(func() []string { return sse.Values("n") }).WithTimeout(long).Should(Equal([]string{"1", "2"}))
 		Eventually(func() []string { return lines.Values("n") }).WithTimeout(long).Should(Equal([]string{"3", "4"}))
 		Eventually(func() int { mu.Lock(); defer mu.Unlock(); return hits }).WithTimeout(long).Should(BeNumerically(">=", 3), "it retried")
-		Eventually(logs.all).WithTimeout(short).Should(ContainSubstring(`Content-Type "text/html", which is neither text/event-stream nor NDJSON`))
+		Eventually(logs.All).WithTimeout(short).Should(ContainSubstring(`Content-Type "text/html", which is neither text/event-stream nor NDJSON`))
 		Expect(page.Values("n")).To(BeEmpty())
-		Expect(logs.count(`"text/html"`)).To(Equal(1), "logged once per period")
+		Expect(logs.Count(`"text/html"`)).To(Equal(1), "logged once per period")
 	})
 
 	It("sends the headers and basic authentication, or a bearer token, to the server", func() {
@@ -298,13 +299,13 @@ var _ = Describe("The HTTP source", func() {
 		DeferCleanup(srv.Close)
 		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL}, map[string]string{"bearerToken": secretToken})
 		rec := streamQuery(src, map[string]any{"path": "go"})
-		Eventually(logs.all).WithTimeout(long).Should(ContainSubstring("redirect refused"))
-		Expect(logs.all()).To(ContainSubstring("to " + elsewhere.URL + "/steal, another scheme, host or port"))
-		_, err := src.CheckHealth(ctxFor(long))
+		Eventually(logs.All).WithTimeout(long).Should(ContainSubstring("redirect refused"))
+		Expect(logs.All()).To(ContainSubstring("to " + elsewhere.URL + "/steal, another scheme, host or port"))
+		_, err := src.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).To(MatchError(httpstream.ErrRedirectRefused))
 		Consistently(func() int { otherHits.Lock(); defer otherHits.Unlock(); return other }).WithTimeout(500 * time.Millisecond).Should(BeZero())
 		Expect(rec.Values("n")).To(BeEmpty())
-		Expect(logs.all()).NotTo(ContainSubstring(secretToken))
+		Expect(logs.All()).NotTo(ContainSubstring(secretToken))
 	})
 
 	It("follows a redirect within the same host, keeping the credentials", func() {
@@ -355,7 +356,7 @@ var _ = Describe("The HTTP source", func() {
 		Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal([]string{"1", "2"}))
 		Expect(allocated()-before).To(BeNumerically("<", junk/2), "the line was not kept")
 		Eventually(func() float64 { return testutil.ToFloat64(m.FeedDropped.WithLabelValues("http")) }).WithTimeout(short).Should(BeEquivalentTo(1))
-		Expect(logs.all()).To(ContainSubstring("skipped a line of 67108875 bytes"))
+		Expect(logs.All()).To(ContainSubstring("skipped a line of 67108875 bytes"))
 	})
 
 	It("retries slowly after 401, logging it in plain words once, and says so in the health check", func() {
@@ -371,18 +372,18 @@ var _ = Describe("The HTTP source", func() {
 		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL + "/base", "basicAuthUser": "alice"}, map[string]string{"basicAuthPassword": secretPassword})
 		streamQuery(src, map[string]any{"path": "x"})
 		Eventually(func() int { mu.Lock(); defer mu.Unlock(); return hits }).WithTimeout(long).Should(BeNumerically(">=", 4), "retried")
-		Expect(logs.count("the server refused the credentials (HTTP 401 Unauthorized) at " + srv.URL + "/base/x")).To(Equal(1))
-		_, err := src.CheckHealth(ctxFor(long))
+		Expect(logs.Count("the server refused the credentials (HTTP 401 Unauthorized) at " + srv.URL + "/base/x")).To(Equal(1))
+		_, err := src.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).To(MatchError(ContainSubstring("the server refused the credentials (HTTP 401 Unauthorized) at " + srv.URL + "/base")))
 		Expect(err.Error()).NotTo(ContainSubstring(secretPassword))
-		Expect(logs.all()).NotTo(ContainSubstring(secretPassword))
+		Expect(logs.All()).NotTo(ContainSubstring(secretPassword))
 	})
 
 	It("says in its health check that the server was reached, whatever the base itself answers, or why not", func() {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		DeferCleanup(srv.Close)
 		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL + "/base?key=" + secretKey}, nil)
-		msg, err := src.CheckHealth(ctxFor(long))
+		msg, err := src.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(HavePrefix("Reached " + srv.URL + "/base (HTTP 404 for the base itself; streams open per query path). Following 0 path(s) now"))
 		Expect(msg).NotTo(ContainSubstring(secretKey))
@@ -390,16 +391,16 @@ var _ = Describe("The HTTP source", func() {
 		failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
 		DeferCleanup(failing.Close)
 		bad, _ := openHTTP(fastOptions(logs), map[string]any{"url": failing.URL}, nil)
-		_, err = bad.CheckHealth(ctxFor(long))
+		_, err = bad.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).To(MatchError(ContainSubstring("the server answered HTTP 502 Bad Gateway at " + failing.URL)))
 
-		down, _ := openHTTP(fastOptions(logs), map[string]any{"url": fmt.Sprintf("http://127.0.0.1:%d", freePort())}, nil)
-		_, err = down.CheckHealth(ctxFor(long))
+		down, _ := openHTTP(fastOptions(logs), map[string]any{"url": fmt.Sprintf("http://127.0.0.1:%d", feedtest.FreePort())}, nil)
+		_, err = down.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).To(MatchError(ContainSubstring("connection refused: nothing accepts connections at http://127.0.0.1:")))
 
 		tlsSrv := quietTLSServer(http.NotFoundHandler())
 		untrusted, _ := openHTTP(fastOptions(logs), map[string]any{"url": tlsSrv.URL}, nil)
-		_, err = untrusted.CheckHealth(ctxFor(long))
+		_, err = untrusted.CheckHealth(feedtest.ContextFor(long))
 		Expect(err).To(MatchError(ContainSubstring("TLS: the certificate of " + tlsSrv.URL + " is not signed by a trusted CA")))
 	})
 

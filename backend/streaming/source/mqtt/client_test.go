@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
@@ -19,19 +20,19 @@ import (
 var _ = Describe("Client", func() {
 	for _, v := range versions {
 		Context("with MQTT "+string(v), func() {
-			BeforeEach(noLeaks)
+			BeforeEach(feedtest.NoLeaks)
 
 			It("connects anonymously and hands a message over with its topic, QoS and arrival", func() {
 				c := dial(settings(shared, "plain", v), mqtt.Options{})
 				Expect(c.Stats().Connected).To(BeTrue())
 				topic := uniqueTopic("hello")
 				var got collector
-				_, err := c.Subscribe(topic, got.handle)
+				_, err := c.Subscribe(topic, got.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				before := time.Now()
 				newPublisher(shared).publish(topic, `{"temp":21.5}`, 1, false)
-				Eventually(got.messages).WithTimeout(20 * time.Second).Should(HaveLen(1))
-				m := got.messages()[0]
+				Eventually(got.Messages).WithTimeout(20 * time.Second).Should(HaveLen(1))
+				m := got.Messages()[0]
 				Expect(m.Topic).To(Equal(topic))
 				Expect(string(m.Payload)).To(Equal(`{"temp":21.5}`))
 				Expect(m.QoS).To(Equal(byte(1)))
@@ -44,7 +45,7 @@ var _ = Describe("Client", func() {
 				c := dial(settings(shared, "plain", v), mqtt.Options{})
 				topic := uniqueTopic("qos1")
 				var got collector
-				_, err := c.Subscribe(topic, got.handle)
+				_, err := c.Subscribe(topic, got.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				p := newPublisher(shared)
 				want := numbered("m", 1000)
@@ -54,7 +55,7 @@ var _ = Describe("Client", func() {
 				Eventually(got.payloads).WithTimeout(60 * time.Second).Should(HaveLen(len(want)))
 				Consistently(got.payloads).WithTimeout(500 * time.Millisecond).Should(HaveLen(len(want)))
 				Expect(got.payloads()).To(Equal(want))
-				for _, m := range got.messages() {
+				for _, m := range got.Messages() {
 					Expect(m.QoS).To(Equal(byte(1)))
 				}
 				Expect(c.Stats().Dropped).To(BeZero())
@@ -64,9 +65,9 @@ var _ = Describe("Client", func() {
 				c := dial(settings(shared, "plain", v), mqtt.Options{})
 				root := uniqueTopic("wild")
 				var plus, hash collector
-				_, err := c.Subscribe(root+"/+/temp", plus.handle)
+				_, err := c.Subscribe(root+"/+/temp", plus.Handle)
 				Expect(err).NotTo(HaveOccurred())
-				_, err = c.Subscribe(root+"/#", hash.handle)
+				_, err = c.Subscribe(root+"/#", hash.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				p := newPublisher(shared)
 				p.publish(root+"/kitchen/temp", "1", 1, false)
@@ -75,7 +76,7 @@ var _ = Describe("Client", func() {
 				topics := func(c *collector) func() []string {
 					return func() []string {
 						var out []string
-						for _, m := range c.messages() {
+						for _, m := range c.Messages() {
 							out = append(out, m.Topic+"="+string(m.Payload))
 						}
 						return out
@@ -101,9 +102,9 @@ var _ = Describe("Client", func() {
 				c := dial(settings(b, "plain", v), mqtt.Options{})
 				topic := uniqueTopic("shared")
 				var first, second collector
-				unsubFirst, err := c.Subscribe(topic, first.handle)
+				unsubFirst, err := c.Subscribe(topic, first.Handle)
 				Expect(err).NotTo(HaveOccurred())
-				unsubSecond, err := c.Subscribe(topic, second.handle)
+				unsubSecond, err := c.Subscribe(topic, second.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(c.Stats().Subscriptions).To(Equal(1))
 				Expect(c.Stats().Subscribers).To(Equal(2))
@@ -137,14 +138,14 @@ var _ = Describe("Client", func() {
 				DeferCleanup(func() { p.publish(topic, "", 1, true) }) // clears it
 				c := dial(settings(shared, "plain", v), mqtt.Options{})
 				var got collector
-				_, err := c.Subscribe(topic, got.handle)
+				_, err := c.Subscribe(topic, got.Handle)
 				Expect(err).NotTo(HaveOccurred())
-				Eventually(got.messages).WithTimeout(20 * time.Second).Should(HaveLen(1))
-				Expect(got.messages()[0].Retained).To(BeTrue())
-				Expect(string(got.messages()[0].Payload)).To(Equal("kept"))
+				Eventually(got.Messages).WithTimeout(20 * time.Second).Should(HaveLen(1))
+				Expect(got.Messages()[0].Retained).To(BeTrue())
+				Expect(string(got.Messages()[0].Payload)).To(Equal("kept"))
 				p.publish(topic, "live", 1, false)
 				Eventually(got.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{"kept", "live"}))
-				Expect(got.messages()[1].Retained).To(BeFalse())
+				Expect(got.Messages()[1].Retained).To(BeFalse())
 			})
 
 			It("subscribes filters given before the connection is up once it is", func() {
@@ -156,7 +157,7 @@ var _ = Describe("Client", func() {
 				DeferCleanup(c.Close)
 				topic := uniqueTopic("early")
 				var got collector
-				_, err = c.Subscribe(topic, got.handle)
+				_, err = c.Subscribe(topic, got.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				// Many more, from many goroutines at once.
 				var wg sync.WaitGroup
@@ -172,13 +173,13 @@ var _ = Describe("Client", func() {
 				wg.Wait()
 				Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("ConnectFailures", BeNumerically(">", 0)))
 				Expect(c.Stats()).To(And(HaveField("Pending", 101), HaveField("Subscriptions", 101)))
-				Expect(c.Health(ctxFor(20 * time.Second))).To(MatchError(ContainSubstring("connection refused")))
+				Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(MatchError(ContainSubstring("connection refused")))
 
 				restart(b)
 				Eventually(c.Stats).WithTimeout(30 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))
 				Expect(c.Stats().Reconnects).To(BeZero())
 				Expect(c.Stats().LastError).To(BeEmpty())
-				Expect(c.Health(ctxFor(20 * time.Second))).To(Succeed())
+				Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(Succeed())
 				newPublisher(b).publish(topic, "after start", 1, false)
 				Eventually(got.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{"after start"}))
 			})
@@ -189,7 +190,7 @@ var _ = Describe("Client", func() {
 				c := dial(s, mqtt.Options{})
 				topic := uniqueTopic("alice")
 				var got collector
-				_, err := c.Subscribe(topic, got.handle)
+				_, err := c.Subscribe(topic, got.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				newPublisher(shared).publish(topic, "for alice", 1, false)
 				Eventually(got.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{"for alice"}))
@@ -200,7 +201,7 @@ var _ = Describe("Client", func() {
 				// deliveries instead: a broker of the spec's own refuses.
 				c := dial(mqtt.Settings{URI: refusingBroker(v), ProtocolVersion: v}, mqtt.Options{})
 				var got collector
-				_, err := c.Subscribe("secret/#", got.handle)
+				_, err := c.Subscribe("secret/#", got.Handle)
 				Expect(err).To(MatchError(mqtt.ErrSubscriptionRefused))
 				if v == mqtt.MQTT5 {
 					Expect(err.Error()).To(Equal(`the broker refused the subscription: topic filter "secret/#" (not authorized, SUBACK code 0x87)`))
@@ -220,10 +221,10 @@ var _ = Describe("Client", func() {
 				var slow, fast collector
 				_, err := c.Subscribe(topic, func(m mqtt.Message) {
 					<-release
-					slow.handle(m)
+					slow.Handle(m)
 				})
 				Expect(err).NotTo(HaveOccurred())
-				_, err = c.Subscribe(topic, fast.handle)
+				_, err = c.Subscribe(topic, fast.Handle)
 				Expect(err).NotTo(HaveOccurred())
 				p := newPublisher(shared)
 				want := numbered("n", 100)
@@ -252,17 +253,17 @@ var _ = Describe("Client", func() {
 				c := dial(s, mqtt.Options{})
 				var got collector
 				for _, filter := range []string{"pulse/other", "pulse/#", "#", "pulse/one/more"} {
-					_, err := c.Subscribe(filter, got.handle)
+					_, err := c.Subscribe(filter, got.Handle)
 					Expect(err).To(MatchError(mqtt.ErrNotAllowed), filter)
 					Expect(errors.Is(err, streaming.ErrOutOfBounds)).To(BeTrue())
 					Expect(err.Error()).To(HavePrefix("topic: "))
 				}
-				_, err := c.Subscribe("pulse/a#", got.handle)
+				_, err := c.Subscribe("pulse/a#", got.Handle)
 				Expect(err).To(MatchError(streaming.ErrMalformed))
-				_, err = c.Subscribe("$share/group/pulse/allowed/x", got.handle)
+				_, err = c.Subscribe("$share/group/pulse/allowed/x", got.Handle)
 				Expect(err).To(MatchError(ContainSubstring("shared subscriptions ($share/…) are not supported")))
 				for _, filter := range []string{"pulse/allowed/+/temp", "pulse/allowed", "pulse/one"} {
-					unsubscribe, err := c.Subscribe(filter, got.handle)
+					unsubscribe, err := c.Subscribe(filter, got.Handle)
 					Expect(err).NotTo(HaveOccurred(), filter)
 					unsubscribe()
 				}
@@ -284,7 +285,7 @@ var _ = Describe("Client", func() {
 			})
 
 			It("closes with subscriptions and messages in flight, ending every goroutine, and refuses work afterwards", func() {
-				c, err := mqtt.New(settings(shared, "plain", v), mqtt.Options{Logger: specLogger{}})
+				c, err := mqtt.New(settings(shared, "plain", v), mqtt.Options{Logger: feedtest.Logger{}})
 				Expect(err).NotTo(HaveOccurred())
 				DeferCleanup(c.Close)
 				root := uniqueTopic("close")
@@ -307,7 +308,7 @@ var _ = Describe("Client", func() {
 				wg.Wait()
 				_, err = c.Subscribe(root, func(mqtt.Message) {})
 				Expect(err).To(MatchError(mqtt.ErrClosed))
-				Expect(c.Health(ctxFor(time.Second))).To(MatchError(mqtt.ErrClosed))
+				Expect(c.Health(feedtest.ContextFor(time.Second))).To(MatchError(mqtt.ErrClosed))
 				Expect(c.Stats().Connected).To(BeFalse())
 			})
 		})

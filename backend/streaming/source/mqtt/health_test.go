@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
@@ -134,7 +135,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // checkHealth runs CheckHealth and returns its *ConnectError (nil when it
 // succeeded), checking that the message holds none of the secrets.
 func checkHealth(s mqtt.Settings) *mqtt.ConnectError {
-	err := mqtt.CheckHealth(ctxFor(30*time.Second), s, mqtt.Options{})
+	err := mqtt.CheckHealth(feedtest.ContextFor(30*time.Second), s, mqtt.Options{})
 	if err == nil {
 		return nil
 	}
@@ -152,7 +153,7 @@ func checkHealth(s mqtt.Settings) *mqtt.ConnectError {
 var _ = Describe("Health", func() {
 	for _, v := range versions {
 		Context("with MQTT "+string(v), func() {
-			BeforeEach(noLeaks)
+			BeforeEach(feedtest.NoLeaks)
 
 			It("succeeds anonymously, with a password, over TLS with a client certificate, and over websockets", func() {
 				Expect(checkHealth(settings(shared, "plain", v))).To(BeNil())
@@ -191,7 +192,7 @@ var _ = Describe("Health", func() {
 			})
 
 			It("says connection refused for a port nothing listens on", func() {
-				port := freePort()
+				port := feedtest.FreePort()
 				ce := checkHealth(mqtt.Settings{URI: "tcp://127.0.0.1:" + strconv.Itoa(port), ProtocolVersion: v})
 				Expect(ce.Reason).To(Equal(mqtt.ReasonRefused))
 				Expect(ce.Error()).To(Equal("connection refused: nothing accepts connections at 127.0.0.1:" + strconv.Itoa(port) + "; check the host and port in uri, and that the broker runs"))
@@ -284,9 +285,9 @@ var _ = Describe("Health", func() {
 	}
 
 	It("answers for a running client from its state, without a new connection", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		c := dial(settings(shared, "plain", mqtt.MQTT311), mqtt.Options{})
-		Expect(c.Health(ctxFor(10 * time.Second))).To(Succeed())
+		Expect(c.Health(feedtest.ContextFor(10 * time.Second))).To(Succeed())
 	})
 })
 

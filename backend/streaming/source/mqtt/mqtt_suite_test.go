@@ -2,14 +2,13 @@ package mqtt_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gleak"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
@@ -63,26 +62,17 @@ func newPKI() *mqtttest.PKI {
 // versions are the protocol versions every client spec runs in.
 var versions = []mqtt.ProtocolVersion{mqtt.MQTT311, mqtt.MQTT5}
 
-// noLeaks snapshots the goroutines now and checks, when the spec ends
-// (after the cleanups registered later), that none started since is left.
-func noLeaks() {
-	before := gleak.Goroutines()
-	DeferCleanup(func() {
-		Eventually(gleak.Goroutines).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).ShouldNot(gleak.HaveLeaked(before))
-	})
-}
-
 // settings are anonymous settings for the listener of b, in version v.
 func settings(b *mqtttest.Broker, listener string, v mqtt.ProtocolVersion) mqtt.Settings {
 	return mqtt.Settings{URI: b.URL(listener), ProtocolVersion: v}
 }
 
 // fastOptions reconnect quickly and wait little, for specs.
-var fastOptions = mqtt.Options{MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second, Logger: specLogger{}}
+var fastOptions = mqtt.Options{MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second, Logger: feedtest.Logger{}}
 
 // dial connects a client that the spec closes when it ends.
 func dial(s mqtt.Settings, o mqtt.Options) *mqtt.Client {
-	c, err := mqtt.Dial(ctxFor(20*time.Second), s, o)
+	c, err := mqtt.Dial(feedtest.ContextFor(20*time.Second), s, o)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(c.Close)
 	return c
@@ -90,31 +80,12 @@ func dial(s mqtt.Settings, o mqtt.Options) *mqtt.Client {
 
 // collector keeps the messages a handler receives.
 type collector struct {
-	mu   sync.Mutex
-	msgs []mqtt.Message
-}
-
-func (c *collector) handle(m mqtt.Message) {
-	c.mu.Lock()
-	c.msgs = append(c.msgs, m)
-	c.mu.Unlock()
+	feedtest.Collector[mqtt.Message]
 }
 
 // payloads are the payloads received so far, as strings.
 func (c *collector) payloads() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]string, len(c.msgs))
-	for i, m := range c.msgs {
-		out[i] = string(m.Payload)
-	}
-	return out
-}
-
-func (c *collector) messages() []mqtt.Message {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]mqtt.Message(nil), c.msgs...)
+	return c.Texts(func(m mqtt.Message) string { return string(m.Payload) })
 }
 
 // publisher is an MQTT 3.1.1 client of the specs' own that publishes to the

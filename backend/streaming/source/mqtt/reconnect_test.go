@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
 )
@@ -13,7 +14,7 @@ import (
 var _ = Describe("Reconnecting", func() {
 	for _, v := range versions {
 		It("resumes by itself when the broker is killed and restarted on its port, with every filter subscribed again, in MQTT "+string(v), func() {
-			noLeaks()
+			feedtest.NoLeaks()
 			b := newBroker(mqtttest.Listeners{})
 			DeferCleanup(b.Stop)
 			c := dial(settings(b, "plain", v), fastOptions)
@@ -23,7 +24,7 @@ var _ = Describe("Reconnecting", func() {
 			got := make([]*collector, len(filters))
 			for i, f := range filters {
 				got[i] = &collector{}
-				_, err := c.Subscribe(f, got[i].handle)
+				_, err := c.Subscribe(f, got[i].Handle)
 				Expect(err).NotTo(HaveOccurred())
 			}
 			before := numbered("before", 20)
@@ -39,7 +40,7 @@ var _ = Describe("Reconnecting", func() {
 
 			kill(b)
 			Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
-			Eventually(func() error { return c.Health(ctxFor(10 * time.Second)) }).WithTimeout(20 * time.Second).
+			Eventually(func() error { return c.Health(feedtest.ContextFor(10 * time.Second)) }).WithTimeout(20 * time.Second).
 				Should(MatchError(ContainSubstring("connection refused")))
 			Expect(c.Stats().Pending).To(Equal(len(filters)))
 
@@ -50,7 +51,7 @@ var _ = Describe("Reconnecting", func() {
 			Expect(st.ConnectFailures).To(BeNumerically(">=", 1))
 			Expect(st.Subscriptions).To(Equal(len(filters)))
 			Expect(st.LastError).To(BeEmpty())
-			Expect(c.Health(ctxFor(10 * time.Second))).To(Succeed())
+			Expect(c.Health(feedtest.ContextFor(10 * time.Second))).To(Succeed())
 
 			after := numbered("after", 50)
 			p = newPublisher(b)
@@ -67,13 +68,13 @@ var _ = Describe("Reconnecting", func() {
 	}
 
 	It("keeps subscribing as the broker comes and goes, and a subscriber that arrived meanwhile receives too", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		b := newBroker(mqtttest.Listeners{})
 		DeferCleanup(b.Stop)
 		c := dial(settings(b, "plain", mqtt.MQTT5), fastOptions)
 		topic := uniqueTopic("twice")
 		var first, late collector
-		_, err := c.Subscribe(topic, first.handle)
+		_, err := c.Subscribe(topic, first.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		for range 2 {
 			kill(b)
@@ -83,7 +84,7 @@ var _ = Describe("Reconnecting", func() {
 		}
 		kill(b)
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
-		_, err = c.Subscribe(topic+"/late", late.handle)
+		_, err = c.Subscribe(topic+"/late", late.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		restart(b)
 		Eventually(c.Stats).WithTimeout(60 * time.Second).Should(And(HaveField("Connected", true), HaveField("Pending", 0)))

@@ -1,7 +1,6 @@
 package mqtt_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
@@ -24,49 +22,14 @@ import (
 // object) and secureJsonData, closed when the spec ends.
 func openSource(jsonData map[string]any, secure map[string]string) (source.Source, *streaming.Metrics) {
 	GinkgoHelper()
-	raw, err := json.Marshal(jsonData)
-	Expect(err).NotTo(HaveOccurred())
-	m, err := streaming.NewMetrics(prometheus.NewRegistry())
-	Expect(err).NotTo(HaveOccurred())
-	src, err := mqtt.Factory(fastOptions)(source.Settings{UID: "mqtt-spec", JSONData: raw, Secure: secure, Metrics: m})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(src.Close)
-	return src, m
-}
-
-// queryFrames runs one query of the last hour.
-func queryFrames(src source.Source, q map[string]any) (data.Frames, string) {
-	GinkgoHelper()
-	raw, err := json.Marshal(q)
-	Expect(err).NotTo(HaveOccurred())
-	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Minute), MaxPoints: 10_000})
-	Expect(err).NotTo(HaveOccurred())
-	frames, err := query.Frames(ctxFor(20 * time.Second))
-	Expect(err).NotTo(HaveOccurred())
-	return frames, query.Path()
-}
-
-// stream admits a viewer of path and runs its stream until the spec ends.
-func stream(src source.Source, path string) *feedtest.Recorder {
-	GinkgoHelper()
-	_, err := src.Admit(path, time.Now())
-	Expect(err).NotTo(HaveOccurred())
-	rec := &feedtest.Recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Stream(ctx, path, rec) }()
-	DeferCleanup(func() {
-		cancel()
-		Eventually(done).WithTimeout(20 * time.Second).Should(Receive(MatchError(context.Canceled)))
-	})
-	return rec
+	return feedtest.OpenSource(mqtt.Factory(fastOptions), "mqtt-spec", jsonData, secure)
 }
 
 var _ = Describe("The MQTT source", func() {
 	for _, v := range versions {
 		Context("in MQTT "+string(v), func() {
 			It("answers QueryData from a topic nobody streams with its retained message, nested keys flattened and the payload's time", func() {
-				noLeaks()
+				feedtest.NoLeaks()
 				topic := uniqueTopic("retained")
 				at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 				newPublisher(shared).publish(topic+"/boiler", fmt.Sprintf(`{"ts": %d, "sensor": {"temp": 71.5, "ok": true}}`, at.UnixMilli()), 1, true)
@@ -75,7 +38,7 @@ var _ = Describe("The MQTT source", func() {
 				Expect(err).NotTo(HaveOccurred())
 				q, err := src.Query(raw, source.Range{From: at.Add(-time.Minute), To: at.Add(time.Minute)})
 				Expect(err).NotTo(HaveOccurred())
-				frames, err := q.Frames(ctxFor(20 * time.Second))
+				frames, err := q.Frames(feedtest.ContextFor(20 * time.Second))
 				Expect(err).NotTo(HaveOccurred())
 				Expect(frames).To(HaveLen(1))
 				f := frames[0]
@@ -88,12 +51,12 @@ var _ = Describe("The MQTT source", func() {
 			})
 
 			It("streams every topic of a wildcard as its own series, QoS 1 messages once each and in order", func() {
-				noLeaks()
+				feedtest.NoLeaks()
 				topic := uniqueTopic("series")
 				src, m := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain"), "protocolVersion": string(v)}, nil)
-				_, path := queryFrames(src, map[string]any{"topic": topic + "/#", "withStreaming": true, "flushMs": 10})
+				_, path := feedtest.QueryFrames(src, map[string]any{"topic": topic + "/#", "withStreaming": true, "flushMs": 10})
 				Expect(path).To(HavePrefix("mqtt/v1/10/"))
-				rec := stream(src, path)
+				_, rec := feedtest.Stream(src, path)
 				pub := newPublisher(shared)
 				var want []string
 				for i := range 200 {
@@ -116,13 +79,13 @@ var _ = Describe("The MQTT source", func() {
 	}
 
 	It("resumes a stream by itself after the broker was killed and restarted, and counts the reconnect", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		b := newBroker(mqtttest.Listeners{})
 		DeferCleanup(b.Stop)
 		topic := uniqueTopic("restart")
 		src, m := openSource(map[string]any{"source": "mqtt", "uri": b.URL("plain")}, nil)
-		_, path := queryFrames(src, map[string]any{"topic": topic, "withStreaming": true, "flushMs": 10})
-		rec := stream(src, path)
+		_, path := feedtest.QueryFrames(src, map[string]any{"topic": topic, "withStreaming": true, "flushMs": 10})
+		_, rec := feedtest.Stream(src, path)
 		pub, err := mqtttest.NewPublisher(b.URL("plain"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(pub.Publish(topic, `{"n": 1}`, 1, false)).To(Succeed())
@@ -147,12 +110,12 @@ var _ = Describe("The MQTT source", func() {
 	It("refuses topics outside allowedTopics: an error for a query, PermissionDenied for a crafted path", func() {
 		topic := uniqueTopic("allowed")
 		src, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain"), "allowedTopics": []string{topic + "/#"}}, nil)
-		queryFrames(src, map[string]any{"topic": topic + "/a/+"})
+		feedtest.QueryFrames(src, map[string]any{"topic": topic + "/a/+"})
 		_, err := src.Query([]byte(`{"topic": "#"}`), source.Range{})
 		Expect(errors.Is(err, mqtt.ErrNotAllowed)).To(BeTrue(), "%v", err)
 
 		other, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain")}, nil)
-		_, path := queryFrames(other, map[string]any{"topic": "#", "withStreaming": true})
+		_, path := feedtest.QueryFrames(other, map[string]any{"topic": "#", "withStreaming": true})
 		_, err = src.Admit(path, time.Now())
 		Expect(err).To(HaveOccurred())
 		Expect(errors.Is(err, streaming.ErrMalformed)).To(BeFalse(), "PermissionDenied, not NotFound: %v", err)
@@ -161,17 +124,17 @@ var _ = Describe("The MQTT source", func() {
 
 	It("says in plain words whether the broker can be reached", func() {
 		src, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("plain")}, nil)
-		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(HavePrefix("Connected to the MQTT broker at " + shared.URL("plain") + " (MQTT 3.1.1)."))
 
-		down, _ := openSource(map[string]any{"source": "mqtt", "uri": fmt.Sprintf("tcp://127.0.0.1:%d", freePort())}, nil)
-		_, err = down.CheckHealth(ctxFor(20 * time.Second))
+		down, _ := openSource(map[string]any{"source": "mqtt", "uri": fmt.Sprintf("tcp://127.0.0.1:%d", feedtest.FreePort())}, nil)
+		_, err = down.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(ContainSubstring("refused")))
 
 		wrong, _ := openSource(map[string]any{"source": "mqtt", "uri": shared.URL("auth"), "username": mqtttest.AliceName},
 			map[string]string{"password": "not-" + mqtttest.AlicePassword})
-		_, err = wrong.CheckHealth(ctxFor(20 * time.Second))
+		_, err = wrong.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(HaveOccurred())
 		Expect(err.Error()).NotTo(ContainSubstring(mqtttest.AlicePassword))
 	})

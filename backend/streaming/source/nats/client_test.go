@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/conf"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/nats"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/nats/natstest"
 )
@@ -18,7 +19,7 @@ import (
 func healthy(c *nats.Client) {
 	GinkgoHelper()
 	Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
-	Expect(c.Health(ctxFor(20 * time.Second))).To(Succeed())
+	Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(Succeed())
 }
 
 // receivesLive checks that a core subscription of c to subject gets what
@@ -26,7 +27,7 @@ func healthy(c *nats.Client) {
 func receivesLive(c *nats.Client, s *natstest.Server, subject string) {
 	GinkgoHelper()
 	col := &collector{}
-	sub, err := c.Subscribe(subject, time.Time{}, 0, col.handle)
+	sub, err := c.Subscribe(subject, time.Time{}, 0, col.Handle)
 	Expect(err).NotTo(HaveOccurred())
 	defer sub.Unsubscribe()
 	Expect(sub.Replayed).To(BeNil())
@@ -38,7 +39,7 @@ func receivesLive(c *nats.Client, s *natstest.Server, subject string) {
 
 var _ = Describe("The client", func() {
 	It("connects anonymously, with a token, a user and password, and an NKey seed", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		for name, s := range map[string]nats.Settings{
 			"anonymous":    {URL: shared.URL()},
 			"token":        {URL: token.URL(), AuthType: nats.AuthToken, Token: conf.Secret(token.Token)},
@@ -59,14 +60,14 @@ var _ = Describe("The client", func() {
 			receivesLive(c, server, "auth."+unique())
 			c.Close()
 			c.Close() // once more: nothing to do
-			Expect(c.Health(ctxFor(time.Second))).To(MatchError(nats.ErrClosed))
-			_, err = c.Subscribe("a", time.Time{}, 0, (&collector{}).handle)
+			Expect(c.Health(feedtest.ContextFor(time.Second))).To(MatchError(nats.ErrClosed))
+			_, err = c.Subscribe("a", time.Time{}, 0, (&collector{}).Handle)
 			Expect(err).To(MatchError(nats.ErrClosed))
 		}
 	})
 
 	It("says in plain words that the server refused wrong credentials, never quoting them", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		other := newServer(natstest.Config{Auth: natstest.AuthUsers}) // its seed is not users'
 		DeferCleanup(other.Stop)
 		for name, tc := range map[string]struct {
@@ -82,7 +83,7 @@ var _ = Describe("The client", func() {
 			By(name)
 			c, err := nats.New(tc.s, fastOptions)
 			Expect(err).NotTo(HaveOccurred())
-			err = c.Health(ctxFor(20 * time.Second))
+			err = c.Health(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("the server refused the credentials (authorization violation)")), name)
 			Expect(err).To(MatchError(ContainSubstring(tc.hint)), name)
 			Expect(err.Error()).NotTo(ContainSubstring(tc.secret), name)
@@ -93,7 +94,7 @@ var _ = Describe("The client", func() {
 	})
 
 	It("speaks TLS to tls:// servers with the CA in tlsCACert, and says what is wrong otherwise", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{TLS: true})
 		c := newClient(nats.Settings{URL: s.URL(), TLS: conf.TLS{AuthWithCACert: true, CACert: conf.Secret(s.PKI.CAPEM)}})
 		healthy(c)
@@ -109,23 +110,23 @@ var _ = Describe("The client", func() {
 		} {
 			c, err := nats.New(tc.s, fastOptions)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(c.Health(ctxFor(20*time.Second))).To(MatchError(ContainSubstring(tc.want)), name)
+			Expect(c.Health(feedtest.ContextFor(20*time.Second))).To(MatchError(ContainSubstring(tc.want)), name)
 			c.Close()
 		}
 	})
 
 	It("says a TLS server does not speak TLS on a plain port", func() {
 		c := newClient(nats.Settings{URL: "tls://" + shared.URL()[len("nats://"):], TLS: conf.TLS{SkipVerify: true}})
-		Expect(c.Health(ctxFor(20 * time.Second))).To(MatchError(ContainSubstring("TLS")))
+		Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(MatchError(ContainSubstring("TLS")))
 	})
 
 	It("keeps delivering after the server was killed and restarted, and counts the reconnect", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{NoJetStream: true})
 		c := newClient(nats.Settings{URL: s.URL()})
 		healthy(c)
 		col := &collector{}
-		sub, err := c.Subscribe("restart.>", time.Time{}, 0, col.handle)
+		sub, err := c.Subscribe("restart.>", time.Time{}, 0, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Eventually(func() []string {
@@ -134,7 +135,7 @@ var _ = Describe("The client", func() {
 		}).WithTimeout(20 * time.Second).WithPolling(200 * time.Millisecond).ShouldNot(BeEmpty())
 		Expect(s.Kill()).To(Succeed())
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
-		Expect(c.Health(ctxFor(20 * time.Second))).To(MatchError(ContainSubstring("connection refused")))
+		Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(MatchError(ContainSubstring("connection refused")))
 		Expect(s.Restart()).To(Succeed())
 		Eventually(func() []string {
 			_ = s.Publish("restart.b", payload(2))
@@ -144,7 +145,7 @@ var _ = Describe("The client", func() {
 	})
 
 	It("drops and counts the messages of a core subscription whose handler falls behind, never holding up others", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		o := fastOptions
 		o.QueueLength = 10
 		c, err := nats.New(nats.Settings{URL: shared.URL()}, o)
@@ -160,7 +161,7 @@ var _ = Describe("The client", func() {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(slow.Unsubscribe)
 		fast := &collector{}
-		other, err := c.Subscribe(subject, time.Time{}, 0, fast.handle)
+		other, err := c.Subscribe(subject, time.Time{}, 0, fast.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(other.Unsubscribe)
 		// One at a time, so that the other subscription, whose queue is
@@ -178,9 +179,9 @@ var _ = Describe("The client", func() {
 
 	It("refuses subjects it must not subscribe to, with field errors", func() {
 		c := newClient(nats.Settings{URL: shared.URL(), AllowedTopics: []string{"ok.>"}})
-		_, err := c.Subscribe("no.a", time.Time{}, 0, (&collector{}).handle)
+		_, err := c.Subscribe("no.a", time.Time{}, 0, (&collector{}).Handle)
 		Expect(errors.Is(err, nats.ErrNotAllowed)).To(BeTrue())
-		_, err = c.Subscribe("ok..a", time.Time{}, 0, (&collector{}).handle)
+		_, err = c.Subscribe("ok..a", time.Time{}, 0, (&collector{}).Handle)
 		Expect(errors.Is(err, streaming.ErrMalformed)).To(BeTrue())
 		_, err = c.Subscribe("ok.a", time.Time{}, 0, nil)
 		Expect(err).To(HaveOccurred())

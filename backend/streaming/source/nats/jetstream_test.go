@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/nats"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/nats/natstest"
 )
@@ -69,7 +70,7 @@ func payloads(from, to int) []string {
 
 var _ = Describe("JetStream subscriptions", func() {
 	It("replay the stored messages from since with their stored time, close Replayed, then go on live with the same consumer", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		root := stream(shared)
 		before := time.Now()
 		store(shared, root+".a", 1, 50)
@@ -77,7 +78,7 @@ var _ = Describe("JetStream subscriptions", func() {
 		c := newClient(nats.Settings{URL: shared.URL()})
 		col := &collector{}
 		time.Sleep(20 * time.Millisecond) // so that arrival times differ from stored times
-		sub, err := c.Subscribe(root+".>", time.Now().Add(-time.Hour), 0, col.handle)
+		sub, err := c.Subscribe(root+".>", time.Now().Add(-time.Hour), 0, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Expect(sub.Stream).To(HavePrefix("PULSE_"))
@@ -85,7 +86,7 @@ var _ = Describe("JetStream subscriptions", func() {
 		Eventually(sub.Replayed).WithTimeout(20 * time.Second).Should(BeClosed())
 		Expect(len(col.payloads())).To(BeNumerically(">=", 50))
 		Expect(col.payloads()[:50]).To(Equal(payloads(1, 50)))
-		for i, m := range col.messages()[:50] {
+		for i, m := range col.Messages()[:50] {
 			Expect(m.Arrival).To(BeTemporally(">=", before.Add(-time.Second)), "message %d", i+1)
 			Expect(m.Arrival).To(BeTemporally("<=", stored), "message %d", i+1)
 			Expect(m.Sequence).To(BeNumerically(">", 0))
@@ -93,14 +94,14 @@ var _ = Describe("JetStream subscriptions", func() {
 		}
 		store(shared, root+".b", 51, 80)
 		Eventually(col.payloads).WithTimeout(20 * time.Second).Should(Equal(payloads(1, 80)))
-		Expect(col.messages()[79].Subject).To(Equal(root + ".b"))
+		Expect(col.Messages()[79].Subject).To(Equal(root + ".b"))
 		st := c.Stats()
 		Expect(st.Stored).To(Equal(1))
 		Expect(st.Messages).To(BeEquivalentTo(80))
 	})
 
 	It("leave out the messages stored before since", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		root := stream(shared)
 		store(shared, root+".a", 1, 10)
 		time.Sleep(50 * time.Millisecond)
@@ -109,7 +110,7 @@ var _ = Describe("JetStream subscriptions", func() {
 		store(shared, root+".a", 11, 20)
 		c := newClient(nats.Settings{URL: shared.URL()})
 		col := &collector{}
-		sub, err := c.Subscribe(root+".a", since, 0, col.handle)
+		sub, err := c.Subscribe(root+".a", since, 0, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Eventually(sub.Replayed).WithTimeout(20 * time.Second).Should(BeClosed())
@@ -117,14 +118,14 @@ var _ = Describe("JetStream subscriptions", func() {
 	})
 
 	It("replay at most MaxReplay messages: the newest ones", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		root := stream(shared)
 		store(shared, root+".a", 1, 60)
 		store(shared, root+".other", 1, 7) // not matched: the bisection counts only the subject's
 		store(shared, root+".a", 61, 100)
 		c := newClient(nats.Settings{URL: shared.URL()})
 		col := &collector{}
-		sub, err := c.Subscribe(root+".a", time.Now().Add(-time.Hour), 25, col.handle)
+		sub, err := c.Subscribe(root+".a", time.Now().Add(-time.Hour), 25, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Eventually(sub.Replayed).WithTimeout(20 * time.Second).Should(BeClosed())
@@ -134,11 +135,11 @@ var _ = Describe("JetStream subscriptions", func() {
 	})
 
 	It("close Replayed at once when the stream holds nothing from since", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		root := stream(shared)
 		c := newClient(nats.Settings{URL: shared.URL()})
 		col := &collector{}
-		sub, err := c.Subscribe(root+".*", time.Now().Add(-time.Hour), 100, col.handle)
+		sub, err := c.Subscribe(root+".*", time.Now().Add(-time.Hour), 100, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Expect(sub.Stream).NotTo(BeEmpty())
@@ -148,12 +149,12 @@ var _ = Describe("JetStream subscriptions", func() {
 	})
 
 	It("subscribe with core NATS, Replayed nil, to a subject no stream keeps entirely", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		stream(shared) // keeps js.<id>.>: overlaps js.*.a and >, keeps neither entirely
 		c := newClient(nats.Settings{URL: shared.URL()})
 		for _, subject := range []string{"other." + unique() + ".a", ">", "js.*.a"} {
 			col := &collector{}
-			sub, err := c.Subscribe(subject, time.Now().Add(-time.Hour), 100, col.handle)
+			sub, err := c.Subscribe(subject, time.Now().Add(-time.Hour), 100, col.Handle)
 			Expect(err).NotTo(HaveOccurred(), subject)
 			Expect(sub.Replayed).To(BeNil(), subject)
 			Expect(sub.Stream).To(BeEmpty(), subject)
@@ -162,7 +163,7 @@ var _ = Describe("JetStream subscriptions", func() {
 		// A live message of a core subscription with since set.
 		col := &collector{}
 		subject := "other." + unique() + ".a"
-		sub, err := c.Subscribe(subject, time.Now().Add(-time.Hour), 100, col.handle)
+		sub, err := c.Subscribe(subject, time.Now().Add(-time.Hour), 100, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Eventually(func() []string {
@@ -173,12 +174,12 @@ var _ = Describe("JetStream subscriptions", func() {
 	})
 
 	It("subscribe with core NATS on a server without JetStream", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{NoJetStream: true})
 		c := newClient(nats.Settings{URL: s.URL()})
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
 		col := &collector{}
-		sub, err := c.Subscribe("plain.>", time.Now().Add(-time.Hour), 100, col.handle)
+		sub, err := c.Subscribe("plain.>", time.Now().Add(-time.Hour), 100, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Expect(sub.Replayed).To(BeNil())
@@ -186,18 +187,18 @@ var _ = Describe("JetStream subscriptions", func() {
 			_ = s.Publish("plain.a", payload(1))
 			return col.payloads()
 		}).WithTimeout(20 * time.Second).WithPolling(200 * time.Millisecond).ShouldNot(BeEmpty())
-		Expect(c.Health(ctxFor(20 * time.Second))).To(Succeed())
+		Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(Succeed())
 		Expect(c.Describe()).To(ContainSubstring("JetStream is not enabled"))
 	})
 
 	It("go on after the server was killed and restarted, with no gap and no duplicate", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{})
 		root := stream(s)
 		store(s, root+".a", 1, 40)
 		c := newClient(nats.Settings{URL: s.URL()})
 		col := &collector{}
-		sub, err := c.Subscribe(root+".a", time.Now().Add(-time.Hour), 0, col.handle)
+		sub, err := c.Subscribe(root+".a", time.Now().Add(-time.Hour), 0, col.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(sub.Unsubscribe)
 		Eventually(sub.Replayed).WithTimeout(20 * time.Second).Should(BeClosed())
@@ -212,16 +213,16 @@ var _ = Describe("JetStream subscriptions", func() {
 	})
 
 	It("refuse a since while the server is down, in plain words", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{})
 		url := s.URL()
 		Expect(s.Kill()).To(Succeed())
 		c := newClient(nats.Settings{URL: url})
-		_, err := c.Subscribe("a.b", time.Now().Add(-time.Hour), 10, (&collector{}).handle)
+		_, err := c.Subscribe("a.b", time.Now().Add(-time.Hour), 10, (&collector{}).Handle)
 		Expect(errors.Is(err, nats.ErrNotConnected)).To(BeTrue(), "%v", err)
 		Expect(err.Error()).To(ContainSubstring(url))
 		// Live only works while down: nats.go subscribes on connecting.
-		sub, err := c.Subscribe("a.b", time.Time{}, 0, (&collector{}).handle)
+		sub, err := c.Subscribe("a.b", time.Time{}, 0, (&collector{}).Handle)
 		Expect(err).NotTo(HaveOccurred())
 		sub.Unsubscribe()
 	})

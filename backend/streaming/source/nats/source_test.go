@@ -1,8 +1,6 @@
 package nats_test
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
@@ -25,43 +22,7 @@ import (
 // object) and secureJsonData, closed when the spec ends.
 func openSource(jsonData map[string]any, secure map[string]string) (source.Source, *streaming.Metrics) {
 	GinkgoHelper()
-	raw, err := json.Marshal(jsonData)
-	Expect(err).NotTo(HaveOccurred())
-	m, err := streaming.NewMetrics(prometheus.NewRegistry())
-	Expect(err).NotTo(HaveOccurred())
-	src, err := nats.Factory(fastOptions)(source.Settings{UID: "nats-spec", JSONData: raw, Secure: secure, Metrics: m})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(src.Close)
-	return src, m
-}
-
-// queryFrames runs one query of the last hour.
-func queryFrames(src source.Source, q map[string]any) (data.Frames, string) {
-	GinkgoHelper()
-	raw, err := json.Marshal(q)
-	Expect(err).NotTo(HaveOccurred())
-	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour), MaxPoints: 100_000})
-	Expect(err).NotTo(HaveOccurred())
-	frames, err := query.Frames(ctxFor(30 * time.Second))
-	Expect(err).NotTo(HaveOccurred())
-	return frames, query.Path()
-}
-
-// admitAndStream admits a viewer of path, returning the rows it is
-// given, and runs its stream until the spec ends.
-func admitAndStream(src source.Source, path string) (*data.Frame, *feedtest.Recorder) {
-	GinkgoHelper()
-	initial, err := src.Admit(path, time.Now())
-	Expect(err).NotTo(HaveOccurred())
-	rec := &feedtest.Recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Stream(ctx, path, rec) }()
-	DeferCleanup(func() {
-		cancel()
-		Eventually(done).WithTimeout(20 * time.Second).Should(Receive(MatchError(context.Canceled)))
-	})
-	return initial, rec
+	return feedtest.OpenSource(nats.Factory(fastOptions), "nats-spec", jsonData, secure)
 }
 
 // field is the values of frame's field name as text; nil without one.
@@ -94,34 +55,34 @@ func joinsWithoutGap(queried, given []string, streamed func() []string, total in
 
 var _ = Describe("The NATS source", func() {
 	It("joins a stream's stored messages to live ones without a gap or a duplicate, row by row, while messages keep coming", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		subject := stream(shared) + ".temp"
 		const stored, live = 300, 300
 		store(shared, subject, 1, stored)
 		src, m := openSource(map[string]any{"source": "nats", "url": shared.URL()}, nil)
 		done := storeAsync(shared, subject, stored+1, stored+live)
-		frames, path := queryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
+		frames, path := feedtest.QueryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
 		Expect(path).To(HavePrefix("nats/"))
 		Expect(frames).To(HaveLen(1))
 		queried := field(frames[0], "n")
 		Expect(len(queried)).To(BeNumerically(">=", stored), "the query waits for the replay")
-		initial, rec := admitAndStream(src, path)
+		initial, rec := feedtest.Stream(src, path)
 		Eventually(done).WithTimeout(60 * time.Second).Should(Receive(BeNil()))
 		joinsWithoutGap(queried, field(initial, "n"), func() []string { return rec.Values("n") }, stored+live)
 		Expect(testutil.ToFloat64(m.FeedMessages.WithLabelValues("nats"))).To(BeEquivalentTo(stored + live))
 	})
 
 	It("joins them also across a server restart in the middle", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{})
 		subject := stream(s) + ".temp"
 		const stored, live = 100, 300
 		store(s, subject, 1, stored)
 		src, m := openSource(map[string]any{"source": "nats", "url": s.URL()}, nil)
 		done := storeAsync(s, subject, stored+1, stored+live)
-		frames, path := queryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
+		frames, path := feedtest.QueryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
 		queried := field(frames[0], "n")
-		initial, rec := admitAndStream(src, path)
+		initial, rec := feedtest.Stream(src, path)
 		Eventually(func() int { return len(rec.Values("n")) }).WithTimeout(30 * time.Second).Should(BeNumerically(">=", 20))
 		Expect(s.Kill()).To(Succeed())
 		Expect(s.Restart()).To(Succeed())
@@ -131,15 +92,15 @@ var _ = Describe("The NATS source", func() {
 	})
 
 	It("streams every subject of a wildcard as its own series, labelled subject=<subject>", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		root := "live." + unique()
 		src, _ := openSource(map[string]any{"source": "nats", "url": shared.URL()}, nil)
 		for _, tc := range []struct{ query, a, b string }{
 			{root + ".*.temp", root + ".kitchen.temp", root + ".hall.temp"},
 			{root + ".>", root + ".kitchen", root + ".hall.x.y"},
 		} {
-			_, path := queryFrames(src, map[string]any{"subject": tc.query, "withStreaming": true, "flushMs": 10})
-			_, rec := admitAndStream(src, path)
+			_, path := feedtest.QueryFrames(src, map[string]any{"subject": tc.query, "withStreaming": true, "flushMs": 10})
+			_, rec := feedtest.Stream(src, path)
 			var wantA []string
 			for i := range 40 {
 				subject := []string{tc.a, tc.b}[i%2]
@@ -162,12 +123,12 @@ var _ = Describe("The NATS source", func() {
 	})
 
 	It("resumes a live stream by itself after the server was killed and restarted", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{NoJetStream: true})
 		subject := "live." + unique()
 		src, m := openSource(map[string]any{"source": "nats", "url": s.URL()}, nil)
-		_, path := queryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
-		_, rec := admitAndStream(src, path)
+		_, path := feedtest.QueryFrames(src, map[string]any{"subject": subject, "withStreaming": true, "flushMs": 10})
+		_, rec := feedtest.Stream(src, path)
 		Expect(s.Publish(subject, payload(1))).To(Succeed())
 		Eventually(func() []string { return rec.Values("n") }).WithTimeout(20 * time.Second).Should(Equal([]string{"1"}))
 		Expect(s.Kill()).To(Succeed())
@@ -182,7 +143,7 @@ var _ = Describe("The NATS source", func() {
 	It("refuses subjects outside allowedTopics: an error for a query, PermissionDenied for a crafted path", func() {
 		root := "allowed." + unique()
 		src, _ := openSource(map[string]any{"source": "nats", "url": shared.URL(), "allowedTopics": []string{root + ".>"}}, nil)
-		queryFrames(src, map[string]any{"subject": root + ".a.*"})
+		feedtest.QueryFrames(src, map[string]any{"subject": root + ".a.*"})
 		_, err := src.Query([]byte(`{"subject": ">"}`), source.Range{})
 		Expect(errors.Is(err, nats.ErrNotAllowed)).To(BeTrue(), "%v", err)
 		_, err = src.Query([]byte(`{"subject": "a..b"}`), source.Range{})
@@ -192,7 +153,7 @@ var _ = Describe("The NATS source", func() {
 		Expect(fe.Field).To(Equal("subject"))
 
 		other, _ := openSource(map[string]any{"source": "nats", "url": shared.URL()}, nil)
-		_, path := queryFrames(other, map[string]any{"subject": ">", "withStreaming": true})
+		_, path := feedtest.QueryFrames(other, map[string]any{"subject": ">", "withStreaming": true})
 		_, err = src.Admit(path, time.Now())
 		Expect(err).To(HaveOccurred())
 		Expect(errors.Is(err, streaming.ErrMalformed)).To(BeFalse(), "PermissionDenied, not NotFound: %v", err)
@@ -201,13 +162,13 @@ var _ = Describe("The NATS source", func() {
 
 	It("says in plain words whether the server can be reached", func() {
 		src, _ := openSource(map[string]any{"source": "nats", "url": shared.URL()}, nil)
-		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(HavePrefix("Connected to NATS at " + shared.URL() + ". JetStream is available"))
 
 		auth := ownServer(natstest.Config{Auth: natstest.AuthToken})
 		wrong, _ := openSource(map[string]any{"source": "nats", "url": auth.URL(), "authType": "token"}, map[string]string{"token": "not-" + auth.Token})
-		_, err = wrong.CheckHealth(ctxFor(20 * time.Second))
+		_, err = wrong.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(ContainSubstring("the server refused the credentials (authorization violation)")))
 		Expect(err.Error()).NotTo(ContainSubstring(auth.Token))
 	})
@@ -237,14 +198,14 @@ var _ = Describe("The NATS source", func() {
 	})
 
 	It("starts at once when the server is down, and says so in its health check", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{})
 		url := s.URL()
 		Expect(s.Kill()).To(Succeed())
 		began := time.Now()
 		src, _ := openSource(map[string]any{"source": "nats", "url": url}, nil)
 		Expect(time.Since(began)).To(BeNumerically("<", 5*time.Second))
-		_, err := src.CheckHealth(ctxFor(20 * time.Second))
+		_, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(ContainSubstring(fmt.Sprintf("could not reach NATS at %s: connection refused", url))))
 	})
 })

@@ -3,36 +3,24 @@ package websocket_test
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
 )
 
-// collector keeps the payloads a handler receives.
+// collector keeps the messages a handler receives.
 type collector struct {
-	mu   sync.Mutex
-	msgs []feed.Message
+	feedtest.Collector[feed.Message]
 }
 
-func (c *collector) handle(m feed.Message) {
-	c.mu.Lock()
-	c.msgs = append(c.msgs, m)
-	c.mu.Unlock()
-}
-
+// payloads are the payloads received so far, as strings.
 func (c *collector) payloads() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]string, len(c.msgs))
-	for i, m := range c.msgs {
-		out[i] = string(m.Payload)
-	}
-	return out
+	return c.Texts(func(m feed.Message) string { return string(m.Payload) })
 }
 
 var _ = Describe("The client", func() {
@@ -41,9 +29,9 @@ var _ = Describe("The client", func() {
 		c := newClient(settingsOf(srv, "/v2"), nil, fastOptions)
 		Expect(c.Stats().Connected).To(BeFalse(), "no subscription, no connection")
 		var a, b collector
-		_, err := c.Subscribe(feed.Subscription{Target: "a"}, a.handle)
+		_, err := c.Subscribe(feed.Subscription{Target: "a"}, a.Handle)
 		Expect(err).NotTo(HaveOccurred())
-		_, err = c.Subscribe(feed.Subscription{Target: "/b"}, b.handle)
+		_, err = c.Subscribe(feed.Subscription{Target: "/b"}, b.Handle)
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", true))
 		paths := map[string]*peer{srv.peer(1).path: srv.peer(1), srv.peer(2).path: srv.peer(2)}
@@ -53,10 +41,8 @@ var _ = Describe("The client", func() {
 		sendAll(paths["/v2/b"], []string{`{"y": 2}`})
 		Eventually(a.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{`{"x": 1}`}))
 		Eventually(b.payloads).WithTimeout(20 * time.Second).Should(Equal([]string{`{"y": 2}`}))
-		a.mu.Lock()
-		Expect(a.msgs[0].Series).To(Equal("a"))
-		Expect(a.msgs[0].Arrival).To(BeTemporally("~", time.Now(), 20*time.Second))
-		a.mu.Unlock()
+		Expect(a.Messages()[0].Series).To(Equal("a"))
+		Expect(a.Messages()[0].Arrival).To(BeTemporally("~", time.Now(), 20*time.Second))
 
 		paths["/v2/a"].closeWith(1000)
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Reconnects", uint64(1)))
@@ -64,7 +50,7 @@ var _ = Describe("The client", func() {
 	})
 
 	It("slows the connection's reader when a handler falls behind, and loses no message", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		o := fastOptions
 		o.QueueLength = 8
@@ -73,7 +59,7 @@ var _ = Describe("The client", func() {
 		var got collector
 		_, err := c.Subscribe(feed.Subscription{Target: "/slow"}, func(m feed.Message) {
 			<-gate
-			got.handle(m)
+			got.Handle(m)
 		})
 		Expect(err).NotTo(HaveOccurred())
 		msgs, _ := numbered(0, 100)
@@ -118,6 +104,6 @@ var _ = Describe("The client", func() {
 
 		_, err := c.Subscribe(feed.Subscription{Target: "/late"}, func(feed.Message) {})
 		Expect(err).To(MatchError(websocket.ErrClosed))
-		Expect(c.Health(ctxFor(time.Second))).To(MatchError(websocket.ErrClosed))
+		Expect(c.Health(feedtest.ContextFor(time.Second))).To(MatchError(websocket.ErrClosed))
 	})
 })

@@ -3,7 +3,6 @@ package websocket_test
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
 )
 
@@ -28,14 +28,6 @@ func wantBearer(token string, status int) serverOption {
 	})
 }
 
-// freePort is a loopback TCP port nothing listens on now.
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	Expect(err).NotTo(HaveOccurred())
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // connectError is err as a *websocket.ConnectError.
 func connectError(err error) *websocket.ConnectError {
 	GinkgoHelper()
@@ -48,7 +40,7 @@ var _ = Describe("Health", func() {
 	It("says the server was reached, with the URL and without its query string", func() {
 		srv := newServer()
 		src, _ := openSource(map[string]any{"source": "websocket", "url": srv.url("/base?key=abc")}, nil, fastOptions)
-		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(HavePrefix("Reached the WebSocket server at " + srv.url("/base") + ". Following 0 path(s) now"))
 		Expect(srv.peer(1).path).To(Equal("/base?key=abc"))
@@ -63,7 +55,7 @@ var _ = Describe("Health", func() {
 			return false
 		}))
 		src, _ := openSource(settingsOf(srv, "/base"), nil, fastOptions)
-		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(ContainSubstring("The URL itself answered the WebSocket upgrade with HTTP 200 OK: queries name the paths under it."))
 	})
@@ -77,7 +69,7 @@ var _ = Describe("Health", func() {
 			return false
 		}))
 		src, _ := openSource(settingsOf(srv, "/base"), nil, fastOptions)
-		msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(msg).To(ContainSubstring("The URL itself answered the WebSocket upgrade with HTTP 404 Not Found: queries name the paths under it."))
 	})
@@ -86,24 +78,24 @@ var _ = Describe("Health", func() {
 		for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
 			srv := newServer(wantBearer("right-token", status))
 			src, _ := openSource(settingsOf(srv, ""), map[string]string{"bearerToken": "wrong-token-of-the-spec"}, fastOptions)
-			_, err := src.CheckHealth(ctxFor(20 * time.Second))
+			_, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(HavePrefix(fmt.Sprintf("the server refused the credentials (HTTP %d): check the bearer token", status))))
 			Expect(err.Error()).NotTo(ContainSubstring("wrong-token"))
 			Expect(connectError(err).Status).To(Equal(status))
 
 			none, _ := openSource(settingsOf(srv, ""), nil, fastOptions)
-			_, err = none.CheckHealth(ctxFor(20 * time.Second))
+			_, err = none.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("the data source sends none")))
 
 			right, _ := openSource(settingsOf(srv, ""), map[string]string{"bearerToken": "right-token"}, fastOptions)
-			_, err = right.CheckHealth(ctxFor(20 * time.Second))
+			_, err = right.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).NotTo(HaveOccurred())
 		}
 	})
 
 	It("says when nothing listens, and when the server fails", func() {
-		src, _ := openSource(map[string]any{"source": "websocket", "url": fmt.Sprintf("ws://127.0.0.1:%d/x", freePort())}, nil, fastOptions)
-		_, err := src.CheckHealth(ctxFor(20 * time.Second))
+		src, _ := openSource(map[string]any{"source": "websocket", "url": fmt.Sprintf("ws://127.0.0.1:%d/x", feedtest.FreePort())}, nil, fastOptions)
+		_, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(HavePrefix("connection refused: nothing accepts connections at 127.0.0.1:")))
 		Expect(connectError(err).Reason).To(Equal(websocket.ReasonRefused))
 
@@ -112,7 +104,7 @@ var _ = Describe("Health", func() {
 			return true
 		}))
 		src, _ = openSource(settingsOf(srv, ""), nil, fastOptions)
-		_, err = src.CheckHealth(ctxFor(20 * time.Second))
+		_, err = src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(ContainSubstring("answered the WebSocket upgrade with HTTP 503 Service Unavailable")))
 	})
 
@@ -123,7 +115,7 @@ var _ = Describe("Health", func() {
 			return true
 		}))
 		src, _ := openSource(settingsOf(srv, ""), nil, fastOptions)
-		_, err := src.CheckHealth(ctxFor(20 * time.Second))
+		_, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 		Expect(err).To(MatchError(ContainSubstring("redirected the WebSocket upgrade to another host")))
 		Expect(err).To(MatchError(ContainSubstring("Pulse does not follow redirects")))
 		Expect(connectError(err).Reason).To(Equal(websocket.ReasonRedirect))
@@ -137,11 +129,11 @@ var _ = Describe("Health", func() {
 
 	Context("over TLS", func() {
 		It("reads a wss feed from a server whose certificate the CA in tlsCACert signed", func() {
-			noLeaks()
+			feedtest.NoLeaks()
 			srv := newTLSServer()
 			src, _ := openSource(map[string]any{"source": "websocket", "url": srv.url("/secure"), "tlsAuthWithCACert": true},
 				map[string]string{"tlsCACert": srv.caPEM()}, fastOptions)
-			msg, err := src.CheckHealth(ctxFor(20 * time.Second))
+			msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(msg).To(HavePrefix("Reached the WebSocket server at wss://"))
 			rec := streamPath(src, map[string]any{"path": "ticks"})
@@ -154,12 +146,12 @@ var _ = Describe("Health", func() {
 		It("says what is wrong with the server's certificate, or with the port", func() {
 			srv := newTLSServer()
 			src, _ := openSource(map[string]any{"source": "websocket", "url": srv.url("")}, nil, fastOptions)
-			_, err := src.CheckHealth(ctxFor(20 * time.Second))
+			_, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(HavePrefix("TLS: the server's certificate is not signed by a trusted CA; set tlsAuthWithCACert")))
 
 			plain := newServer()
 			src, _ = openSource(map[string]any{"source": "websocket", "url": strings.Replace(plain.url(""), "ws://", "wss://", 1)}, nil, fastOptions)
-			_, err = src.CheckHealth(ctxFor(20 * time.Second))
+			_, err = src.CheckHealth(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("does not speak TLS; use ws://")))
 		})
 	})
@@ -189,7 +181,7 @@ func (l *lines) all() string {
 
 var _ = Describe("Logs", func() {
 	It("say why attempts fail and connections end, and never quote a secret", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer(wantBearer("right-token", http.StatusUnauthorized))
 		log := &lines{}
 		o := fastOptions

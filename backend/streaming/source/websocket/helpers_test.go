@@ -1,12 +1,10 @@
 package websocket_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,14 +22,7 @@ import (
 // spec ends.
 func openSource(jsonData map[string]any, secure map[string]string, o websocket.Options) (source.Source, *streaming.Metrics) {
 	GinkgoHelper()
-	raw, err := json.Marshal(jsonData)
-	Expect(err).NotTo(HaveOccurred())
-	m, err := streaming.NewMetrics(prometheus.NewRegistry())
-	Expect(err).NotTo(HaveOccurred())
-	src, err := websocket.Factory(o)(source.Settings{UID: "ws-spec", JSONData: raw, Secure: secure, Metrics: m})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(src.Close)
-	return src, m
+	return feedtest.OpenSource(websocket.Factory(o), "ws-spec", jsonData, secure)
 }
 
 // newClient makes a Client of the settings, closed when the spec ends.
@@ -47,18 +38,6 @@ func newClient(jsonData map[string]any, secure map[string]string, o websocket.Op
 	return c
 }
 
-// runQuery runs one query of the last hour.
-func runQuery(src source.Source, q map[string]any) (data.Frames, string) {
-	GinkgoHelper()
-	raw, err := json.Marshal(q)
-	Expect(err).NotTo(HaveOccurred())
-	query, err := src.Query(raw, source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Minute), MaxPoints: 10_000})
-	Expect(err).NotTo(HaveOccurred())
-	frames, err := query.Frames(ctxFor(20 * time.Second))
-	Expect(err).NotTo(HaveOccurred())
-	return frames, query.Path()
-}
-
 // queryError is the error of a query, which must fail.
 func queryError(src source.Source, q map[string]any) error {
 	GinkgoHelper()
@@ -69,30 +48,15 @@ func queryError(src source.Source, q map[string]any) error {
 	return err
 }
 
-// stream admits a viewer of path and runs its stream until the spec ends.
-func stream(src source.Source, path string) *feedtest.Recorder {
-	GinkgoHelper()
-	_, err := src.Admit(path, time.Now())
-	Expect(err).NotTo(HaveOccurred())
-	rec := &feedtest.Recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Stream(ctx, path, rec) }()
-	DeferCleanup(func() {
-		cancel()
-		Eventually(done).WithTimeout(20 * time.Second).Should(Receive(MatchError(context.Canceled)))
-	})
-	return rec
-}
-
 // streamPath runs a streaming query of path and a stream of its channel.
 func streamPath(src source.Source, q map[string]any) *feedtest.Recorder {
 	GinkgoHelper()
 	q["withStreaming"] = true
 	q["flushMs"] = 10
-	_, path := runQuery(src, q)
+	_, path := feedtest.QueryFrames(src, q)
 	Expect(path).To(HavePrefix("websocket/v1/10/"))
-	return stream(src, path)
+	_, rec := feedtest.Stream(src, path)
+	return rec
 }
 
 // values reads a recorder's values of field name, for Eventually.

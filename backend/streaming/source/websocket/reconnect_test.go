@@ -12,11 +12,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 )
 
 var _ = Describe("Reconnecting", func() {
 	It("dials again after a close with 1000, 1001 and 1011 and after a TCP reset, and the rows go on", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, m := openSource(settingsOf(srv, ""), nil, fastOptions)
 		rec := streamPath(src, map[string]any{"path": "/feed"})
@@ -43,7 +44,7 @@ var _ = Describe("Reconnecting", func() {
 	})
 
 	It("drops a connection whose server answers no ping and sends nothing, and dials again", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer(deaf)
 		o := fastOptions
 		o.PingInterval, o.PongWait = 100*time.Millisecond, 300*time.Millisecond
@@ -57,7 +58,7 @@ var _ = Describe("Reconnecting", func() {
 	})
 
 	It("keeps a connection whose server answers pings, however quiet it is", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		o := fastOptions
 		o.PingInterval, o.PongWait = 100*time.Millisecond, 2*time.Second
@@ -75,7 +76,7 @@ var _ = Describe("Reconnecting", func() {
 			name = "in frames of 4 KiB"
 		}
 		It("drops a message over the read limit sent "+name+" without reading it, dials again and reads the next ones", func() {
-			noLeaks()
+			feedtest.NoLeaks()
 			srv := newServer()
 			o := fastOptions
 			o.ReadLimit = 64 << 10
@@ -108,7 +109,7 @@ var _ = Describe("Reconnecting", func() {
 	}
 
 	It("gives up on a server slow to answer the upgrade within the handshake timeout, tries again, and connects once it answers", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		var slow atomic.Bool
 		slow.Store(true)
 		var attempts atomic.Int64
@@ -131,7 +132,7 @@ var _ = Describe("Reconnecting", func() {
 		o := fastOptions
 		o.HandshakeTimeout = 300 * time.Millisecond
 		c := newClient(settingsOf(srv, ""), nil, o)
-		Expect(c.Health(ctxFor(20 * time.Second))).To(MatchError(ContainSubstring("timeout: the server at")))
+		Expect(c.Health(feedtest.ContextFor(20 * time.Second))).To(MatchError(ContainSubstring("timeout: the server at")))
 		got := make(chan string, 10)
 		_, err := c.Subscribe(feed.Subscription{Target: "/slow"}, func(m feed.Message) { got <- string(m.Payload) })
 		Expect(err).NotTo(HaveOccurred())
@@ -155,7 +156,7 @@ var _ = Describe("Reconnecting", func() {
 	})
 
 	It("abandons an upgrade under way at once when unsubscribed", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		release := make(chan struct{})
 		DeferCleanup(func() { close(release) })
 		var attempts atomic.Int64

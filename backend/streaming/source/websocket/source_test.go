@@ -19,10 +19,10 @@ import (
 
 var _ = Describe("The WebSocket source", func() {
 	It("turns JSON text messages into rows of the query's path, for QueryData and for a stream", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, _ := openSource(settingsOf(srv, "/feeds"), nil, fastOptions)
-		frames, _ := runQuery(src, map[string]any{"path": "ticker?pair=eu", "timeField": "ts"})
+		frames, _ := feedtest.QueryFrames(src, map[string]any{"path": "ticker?pair=eu", "timeField": "ts"})
 		for _, f := range frames {
 			Expect(f.Rows()).To(BeZero(), "no message yet")
 		}
@@ -34,7 +34,7 @@ var _ = Describe("The WebSocket source", func() {
 			raw := `{"path": "ticker?pair=eu", "timeField": "ts"}`
 			q, err := src.Query([]byte(raw), source.Range{From: at.Add(-time.Minute), To: at.Add(time.Minute)})
 			Expect(err).NotTo(HaveOccurred())
-			fr, err := q.Frames(ctxFor(20 * time.Second))
+			fr, err := q.Frames(feedtest.ContextFor(20 * time.Second))
 			Expect(err).NotTo(HaveOccurred())
 			if len(fr) != 1 || len(fr[0].Fields) != 3 {
 				return nil
@@ -52,7 +52,7 @@ var _ = Describe("The WebSocket source", func() {
 	})
 
 	It("sends subscribeMessage after every connect, a forced reconnect included", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, _ := openSource(settingsOf(srv, ""), nil, fastOptions)
 		sub := `{"op": "subscribe", "channel": "trades"}`
@@ -68,11 +68,11 @@ var _ = Describe("The WebSocket source", func() {
 	})
 
 	It("sends the headers, the bearer token and basic auth with the handshake", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, _ := openSource(map[string]any{"source": "websocket", "url": srv.url("/api"), "httpHeaderName1": "X-Api-Key"},
 			map[string]string{"httpHeaderValue1": "key-of-the-spec", "bearerToken": "token-of-the-spec"}, fastOptions)
-		runQuery(src, map[string]any{"path": "a"})
+		feedtest.QueryFrames(src, map[string]any{"path": "a"})
 		p := srv.peer(1)
 		Expect(p.header.Get("X-Api-Key")).To(Equal("key-of-the-spec"))
 		Expect(p.header.Get("Authorization")).To(Equal("Bearer token-of-the-spec"))
@@ -80,12 +80,12 @@ var _ = Describe("The WebSocket source", func() {
 		basic := newServer()
 		src, _ = openSource(map[string]any{"source": "websocket", "url": basic.url(""), "basicAuthUser": "alice"},
 			map[string]string{"basicAuthPassword": "wonderland"}, fastOptions)
-		runQuery(src, map[string]any{"path": "b"})
+		feedtest.QueryFrames(src, map[string]any{"path": "b"})
 		Expect(basic.peer(1).header.Get("Authorization")).To(Equal("Basic YWxpY2U6d29uZGVybGFuZA=="))
 	})
 
 	It("counts text that is not JSON and binary junk as decode errors, and goes on; JSON in binary messages is read", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, m := openSource(settingsOf(srv, ""), nil, fastOptions)
 		rec := streamPath(src, map[string]any{"path": "/mixed"})
@@ -102,7 +102,7 @@ var _ = Describe("The WebSocket source", func() {
 	})
 
 	It("delivers a 50 Hz stream of 5 s whole and in order", func() {
-		noLeaks()
+		feedtest.NoLeaks()
 		srv := newServer()
 		src, m := openSource(settingsOf(srv, ""), nil, fastOptions)
 		rec := streamPath(src, map[string]any{"path": "/fast"})
@@ -145,7 +145,7 @@ var _ = Describe("The WebSocket source", func() {
 		Expect(err).To(MatchError(ContainSubstring("path")))
 
 		other, _ := openSource(settingsOf(srv, "/base"), nil, fastOptions)
-		_, path := runQuery(other, map[string]any{"path": "/private", "withStreaming": true})
+		_, path := feedtest.QueryFrames(other, map[string]any{"path": "/private", "withStreaming": true})
 		_, err = src.Admit(path, time.Now())
 		Expect(err).To(MatchError(web.ErrNotAllowed))
 		Expect(err).NotTo(MatchError(streaming.ErrMalformed))

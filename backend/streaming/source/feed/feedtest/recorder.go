@@ -1,6 +1,3 @@
-// Package feedtest helps specs of push sources: a Recorder is a
-// streaming.PacketSender that keeps a stream's packets and reads them back
-// as Grafana's frontend does. Production code never imports it.
 package feedtest
 
 import (
@@ -123,14 +120,25 @@ func (r *Recorder) Values(name string) []string {
 	}
 	var out []string
 	for _, f := range frames {
-		for _, field := range f.Fields {
-			if field.Name != name {
-				continue
-			}
-			for i := range field.Len() {
-				if v, ok := field.ConcreteAt(i); ok {
-					out = append(out, fmt.Sprint(v))
-				}
+		out = append(out, Values(f, name)...)
+	}
+	return out
+}
+
+// Values lists the non-null values of the fields of f named name, as text
+// (fmt.Sprint); nil for a nil f.
+func Values(f *data.Frame, name string) []string {
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for _, field := range f.Fields {
+		if field.Name != name {
+			continue
+		}
+		for i := range field.Len() {
+			if v, ok := field.ConcreteAt(i); ok {
+				out = append(out, fmt.Sprint(v))
 			}
 		}
 	}
