@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 )
 
 // ErrClosed is Subscribe's and Health's error once the Client is closed.
@@ -85,16 +86,10 @@ func describe(err error, where string) error {
 		return fmt.Errorf("TLS: %s does not speak TLS; use http:// for a plain port", where)
 	case errors.As(err, &op) && op.Op == "remote error":
 		return fmt.Errorf("TLS: the server at %s refused the handshake (%v); check the client certificate: tlsAuth, tlsClientCert and tlsClientKey", where, op.Err)
-	case isTimeout(err):
+	case neterr.IsTimeout(err):
 		return fmt.Errorf("timeout: no answer from %s in time; check the host, the port and any firewall", where)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("the server at %s closed the connection before answering: is it an https port (then use https://), or an HTTP server at all?", where)
 	}
 	return fmt.Errorf("cannot reach %s: %v", where, err)
-}
-
-// isTimeout reports whether err is a timeout.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }

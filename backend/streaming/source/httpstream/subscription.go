@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync/atomic"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/retry"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
 
@@ -83,12 +86,8 @@ func (s *subscription) run() {
 		}
 		wait := s.wait(a)
 		s.report(a, wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-s.ctx.Done():
-			t.Stop()
+		if !retry.Sleep(s.ctx, wait) {
 			return
-		case <-t.C:
 		}
 	}
 }
@@ -99,7 +98,7 @@ func (s *subscription) wait(a attempt) time.Duration {
 	switch {
 	case a.refused:
 		s.failures++
-		return max(o.AuthBackoff, backoff(o.MinBackoff, o.MaxBackoff, s.failures))
+		return max(o.AuthBackoff, retry.Backoff(o.MinBackoff, o.MaxBackoff, s.failures, rand.Float64()))
 	case a.opened && a.received:
 		// A stream that worked and ended: the server's retry when it set
 		// one (it may be about to resume where it left); for a plain
@@ -113,15 +112,15 @@ func (s *subscription) wait(a attempt) time.Duration {
 		}
 		if a.complete {
 			s.plain++
-			return max(DefaultRetryDelay, backoff(o.MinBackoff, o.MaxBackoff, s.plain))
+			return max(DefaultRetryDelay, retry.Backoff(o.MinBackoff, o.MaxBackoff, s.plain, rand.Float64()))
 		}
 		s.plain = 0
-		return backoff(o.MinBackoff, o.MaxBackoff, 1)
+		return retry.Backoff(o.MinBackoff, o.MaxBackoff, 1, rand.Float64())
 	default:
 		// A failure, or a stream that ended before it sent anything: the
 		// server's retry does not make Pulse hammer it.
 		s.failures++
-		d := backoff(o.MinBackoff, o.MaxBackoff, s.failures)
+		d := retry.Backoff(o.MinBackoff, o.MaxBackoff, s.failures, rand.Float64())
 		if s.retry > 0 {
 			d = max(d, RetryDelay(s.retry))
 		}
@@ -200,7 +199,7 @@ func (s *subscription) ended(err error) error {
 		return fmt.Errorf("the server ended the stream at %s", s.where)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("the server at %s dropped the connection mid-stream", s.where)
-	case isTimeout(err):
+	case neterr.IsTimeout(err):
 		return fmt.Errorf("the stream at %s timed out", s.where)
 	}
 	return fmt.Errorf("the stream at %s broke: %w", s.where, err)

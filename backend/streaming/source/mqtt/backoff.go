@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/retry"
 )
 
 // backoff decides how long a link waits before its next connection
@@ -42,12 +44,7 @@ func (b *backoff) delay(n int, r float64) time.Duration {
 	if n <= 0 {
 		return 0
 	}
-	d := b.min
-	for i := 1; i < n && d < b.max; i++ {
-		d *= 2
-	}
-	d = min(d, b.max)
-	return d/2 + time.Duration(r*float64(d-d/2))
+	return retry.Backoff(b.min, b.max, n, r)
 }
 
 // failed records a failed attempt.

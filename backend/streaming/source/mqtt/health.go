@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 )
 
 // Reason is what kind of failure a ConnectError is, for code and metric
@@ -111,7 +112,7 @@ func newClassifier(s Settings, o Options) classifier {
 
 // timedOut is the error for a wait of d that ended without an outcome.
 func (k classifier) timedOut(d time.Duration) *ConnectError {
-	return k.fail(ReasonTimeout, nil, "timeout: no answer from the broker at %s within %s", k.addr, round(d))
+	return k.fail(ReasonTimeout, nil, "timeout: no answer from the broker at %s within %s", k.addr, neterr.Round(d))
 }
 
 func (k classifier) fail(r Reason, err error, format string, args ...any) *ConnectError {
@@ -146,14 +147,14 @@ func (k classifier) classify(err error) *ConnectError {
 		// TLS 1.3 reports the broker's refusal of a client certificate on
 		// the first read after the handshake.
 		return k.fail(ReasonTLS, err, "TLS: the broker refused the handshake (%v); check the client certificate: tlsAuth, tlsClientCert and tlsClientKey", op.Err)
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, err, "timeout: the broker at %s did not answer MQTT's CONNECT within %s", k.addr, round(k.timeout))
-	case closedEarly(err) && k.overTLS:
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, err, "timeout: the broker at %s did not answer MQTT's CONNECT within %s", k.addr, neterr.Round(k.timeout))
+	case neterr.ClosedEarly(err) && k.overTLS:
 		// A TLS 1.3 broker checks the client certificate after the
 		// handshake, and its alert is lost when the connection is reset
 		// before the client reads it.
 		return k.fail(ReasonTLS, err, "TLS: the broker at %s ended the connection right after the TLS handshake; it may want a client certificate: check tlsAuth, tlsClientCert and tlsClientKey", k.addr)
-	case closedEarly(err):
+	case neterr.ClosedEarly(err):
 		return k.fail(ReasonClosed, err, "the broker at %s closed the connection without answering MQTT's CONNECT: is it a TLS port (then use ssl:// or wss://), or an MQTT port at all?", k.addr)
 	}
 	return k.other(err)
@@ -172,8 +173,8 @@ func (k classifier) dial(err error) *ConnectError {
 		return k.fail(ReasonRefused, err, "connection refused: nothing accepts connections at %s; check the host and port in uri, and that the broker runs", k.addr)
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return k.fail(ReasonUnreachable, err, "host unreachable: no route to %s; check the host in uri and the network", k.addr)
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, err, "timeout: no TCP connection to %s within %s; check the host, the port and any firewall", k.addr, round(k.timeout))
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, err, "timeout: no TCP connection to %s within %s; check the host, the port and any firewall", k.addr, neterr.Round(k.timeout))
 	}
 	return k.other(err)
 }
@@ -201,8 +202,8 @@ func (k classifier) tls(err error) *ConnectError {
 		return k.fail(ReasonTLS, err, "TLS: %s does not speak TLS; use tcp:// or ws:// for a plain port", k.addr)
 	case errors.As(err, &op) && op.Op == "remote error":
 		return k.fail(ReasonTLS, err, "TLS: the broker refused the handshake (%v); check the client certificate: tlsAuth, tlsClientCert and tlsClientKey", op.Err)
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, err, "timeout: no TLS handshake with %s within %s", k.addr, round(k.timeout))
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, err, "timeout: no TLS handshake with %s within %s", k.addr, neterr.Round(k.timeout))
 	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
 		return k.fail(ReasonTLS, err, "TLS: the broker at %s closed the connection during the TLS handshake: is it a plain MQTT port (then use tcp://)?", k.addr)
 	}
@@ -213,9 +214,9 @@ func (k classifier) websocket(e *dialError) *ConnectError {
 	switch {
 	case e.status != 0:
 		return k.fail(ReasonWebsocket, e, "websocket: the broker at %s answered the upgrade with HTTP status %d; check the path in uri and that the port serves MQTT over websockets", k.addr, e.status)
-	case isTimeout(e.err):
-		return k.fail(ReasonTimeout, e, "timeout: no websocket upgrade at %s within %s", k.addr, round(k.timeout))
-	case closedEarly(e.err):
+	case neterr.IsTimeout(e.err):
+		return k.fail(ReasonTimeout, e, "timeout: no websocket upgrade at %s within %s", k.addr, neterr.Round(k.timeout))
+	case neterr.ClosedEarly(e.err):
 		return k.fail(ReasonWebsocket, e, "websocket: the broker at %s closed the connection during the websocket upgrade: is it a websockets port (a plain MQTT port needs tcp://)?", k.addr)
 	}
 	return k.fail(ReasonWebsocket, e, "websocket: the upgrade at %s failed: %s", k.addr, k.detail(e.err))
@@ -257,31 +258,6 @@ func (k classifier) other(err error) *ConnectError {
 	return k.fail(ReasonOther, err, "cannot connect to the broker at %s: %s", k.addr, k.detail(err))
 }
 
-// detail is err's text for a message, withheld when it would show a
-// secret (no library is known to put one there: this is a second line of
-// defence).
-func (k classifier) detail(err error) string {
-	text := err.Error()
-	for _, secret := range []Secret{k.s.Password, k.s.TLSClientKey, k.s.TLSClientCert, k.s.TLSCACert} {
-		if len(secret) >= 4 && strings.Contains(text, string(secret)) {
-			return "(details withheld: they held a secret)"
-		}
-	}
-	return streaming.Excerpt(text)
-}
-
-// closedEarly reports whether err says the broker closed or reset the
-// connection.
-func closedEarly(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-// isTimeout reports whether err is a timeout or a context's deadline.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
 // certNames lists the names a certificate is for, at most four.
 func certNames(c *x509.Certificate) string {
 	if c == nil {
@@ -304,10 +280,8 @@ func certNames(c *x509.Certificate) string {
 	return strings.Join(names, ", ")
 }
 
-// round is d as a message shows it.
-func round(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
-	}
-	return d.Round(time.Millisecond)
+// detail is err's text for a message, withheld when it would show a
+// secret of the settings.
+func (k classifier) detail(err error) string {
+	return neterr.Detail(err, []Secret{k.s.Password, k.s.TLSClientKey, k.s.TLSClientCert, k.s.TLSCACert})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // link keeps one connection to a broker up, in one protocol version: it
@@ -87,20 +86,4 @@ func (e *subackError) Error() string {
 		return e.note
 	}
 	return fmt.Sprintf("SUBACK code 0x%02x", e.code)
-}
-
-// sleep waits d, or less when ctx ends first; it reports whether ctx is
-// still going.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -9,6 +9,8 @@ import (
 
 	paho3 "github.com/eclipse/paho.mqtt.golang"
 	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/retry"
 )
 
 // link311 speaks MQTT 3.1.1 with paho.mqtt.golang. It makes one paho
@@ -44,7 +46,7 @@ func startLink311(s Settings, o Options, t *transport, ev events) *link311 {
 // the link is closed.
 func (l *link311) run() {
 	defer close(l.done)
-	for sleep(l.ctx, l.b.next()) {
+	for retry.Sleep(l.ctx, l.b.next()) {
 		cli, dialed, lost, err := l.connect()
 		if l.ctx.Err() != nil {
 			if err == nil {

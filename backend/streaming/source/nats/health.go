@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 )
 
 // jetStreamState is what the last health check found of JetStream.
@@ -155,8 +156,8 @@ func dialProblem(server, host string, wait time.Duration, err error) error {
 		return fmt.Errorf("could not reach NATS at %s: connection refused; check the host and port in url, and that the server runs", server)
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return fmt.Errorf("could not reach NATS at %s: no route to the host; check the host in url and the network", server)
-	case isTimeout(err):
-		return fmt.Errorf("could not reach NATS at %s: no TCP connection within %s; check the host, the port and any firewall", server, round(wait))
+	case neterr.IsTimeout(err):
+		return fmt.Errorf("could not reach NATS at %s: no TCP connection within %s; check the host, the port and any firewall", server, neterr.Round(wait))
 	}
 	return fmt.Errorf("could not reach NATS at %s: %s", server, streaming.Excerpt(err.Error()))
 }
@@ -193,8 +194,8 @@ func (c *Client) connectProblem(server string, wait time.Duration, err error) er
 		return fmt.Errorf("NATS at %s: TLS: the server does not speak TLS on this port", server)
 	case strings.Contains(text, "tls:") || strings.Contains(text, "x509:"):
 		return fmt.Errorf("NATS at %s: TLS: the handshake failed (%s); check the TLS settings", server, c.detail(err))
-	case isTimeout(err) || errors.Is(err, nats.ErrTimeout):
-		return fmt.Errorf("NATS at %s: timeout: the server did not complete NATS's handshake within %s: is this its client port?", server, round(wait))
+	case neterr.IsTimeout(err) || errors.Is(err, nats.ErrTimeout):
+		return fmt.Errorf("NATS at %s: timeout: the server did not complete NATS's handshake within %s: is this its client port?", server, neterr.Round(wait))
 	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("NATS at %s: the server closed the connection during NATS's handshake: is this its client port?", server)
 	}
@@ -214,18 +215,4 @@ func (c *Client) authHint() string {
 		return "check credentials: the server must trust the account that signed the user JWT"
 	}
 	return "the server requires authentication: set authType and its secret"
-}
-
-// isTimeout reports whether err is a timeout or a context's deadline.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
-// round is d as a message shows it.
-func round(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
-	}
-	return d.Round(time.Millisecond)
 }

@@ -1,12 +1,10 @@
 package websocket
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/conf"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
 
@@ -119,11 +118,11 @@ func (k classifier) classify(u *url.URL, resp *http.Response, err error) *Connec
 		return k.status(u, resp, err)
 	}
 	switch {
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, 0, err, "timeout: the server at %s did not answer the WebSocket upgrade within %s", k.addr, round(k.timeout))
-	case closedEarly(err) && !k.overTLS:
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, 0, err, "timeout: the server at %s did not answer the WebSocket upgrade within %s", k.addr, neterr.Round(k.timeout))
+	case neterr.ClosedEarly(err) && !k.overTLS:
 		return k.fail(ReasonHandshake, 0, err, "the server at %s closed the connection during the WebSocket upgrade: is it a TLS port (then use wss://), or a WebSocket server at all?", k.addr)
-	case closedEarly(err):
+	case neterr.ClosedEarly(err):
 		return k.fail(ReasonHandshake, 0, err, "the server at %s closed the connection during the WebSocket upgrade: is it a WebSocket server?", k.addr)
 	}
 	return k.fail(ReasonOther, 0, err, "cannot connect to the WebSocket server at %s: %s", k.addr, k.detail(err))
@@ -170,8 +169,8 @@ func (k classifier) dial(err error) *ConnectError {
 		return k.fail(ReasonRefused, 0, err, "connection refused: nothing accepts connections at %s; check the host and port in the URL, and that the server runs", k.addr)
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return k.fail(ReasonUnreachable, 0, err, "host unreachable: no route to %s; check the host in the URL and the network", k.addr)
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, 0, err, "timeout: no TCP connection to %s within %s; check the host, the port and any firewall", k.addr, round(k.timeout))
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, 0, err, "timeout: no TCP connection to %s within %s; check the host, the port and any firewall", k.addr, neterr.Round(k.timeout))
 	}
 	return k.fail(ReasonOther, 0, err, "cannot connect to %s: %s", k.addr, k.detail(err))
 }
@@ -199,25 +198,12 @@ func (k classifier) tls(err error) *ConnectError {
 		return k.fail(ReasonTLS, 0, err, "TLS: %s does not speak TLS; use ws:// for a plain port", k.addr)
 	case errors.As(err, &op) && op.Op == "remote error":
 		return k.fail(ReasonTLS, 0, err, "TLS: the server refused the handshake (%v); check the client certificate: tlsAuth, tlsClientCert and tlsClientKey", op.Err)
-	case isTimeout(err):
-		return k.fail(ReasonTimeout, 0, err, "timeout: no TLS handshake with %s within %s", k.addr, round(k.timeout))
-	case closedEarly(err):
+	case neterr.IsTimeout(err):
+		return k.fail(ReasonTimeout, 0, err, "timeout: no TLS handshake with %s within %s", k.addr, neterr.Round(k.timeout))
+	case neterr.ClosedEarly(err):
 		return k.fail(ReasonTLS, 0, err, "TLS: the server at %s closed the connection during the TLS handshake: is it a plain port (then use ws://)?", k.addr)
 	}
 	return k.fail(ReasonTLS, 0, err, "TLS: the handshake with %s failed: %s", k.addr, k.detail(err))
-}
-
-// detail is err's text for a message, withheld when it would show a
-// secret (no library is known to put one there: this is a second line of
-// defence).
-func (k classifier) detail(err error) string {
-	text := err.Error()
-	for _, secret := range k.secrets {
-		if len(secret) >= 4 && strings.Contains(text, string(secret)) {
-			return "(details withheld: they held a secret)"
-		}
-	}
-	return streaming.Excerpt(text)
 }
 
 // asWebSocket is a redirect's target with the WebSocket scheme of its
@@ -233,22 +219,6 @@ func asWebSocket(u *url.URL) *url.URL {
 	return &v
 }
 
-// closedEarly reports whether err says the peer closed or reset the
-// connection.
-func closedEarly(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-// isTimeout reports whether err is a timeout or a context's deadline.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
-// round is d as a message shows it.
-func round(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
-	}
-	return d.Round(time.Millisecond)
-}
+// detail is err's text for a message, withheld when it would show a
+// secret of the settings.
+func (k classifier) detail(err error) string { return neterr.Detail(err, k.secrets) }

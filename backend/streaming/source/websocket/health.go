@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 )
 
@@ -41,7 +42,7 @@ func (c *Client) Health(ctx context.Context) error {
 		return nil
 	}
 	if errors.Is(err, errAborted) {
-		return &ConnectError{Reason: ReasonTimeout, Message: fmt.Sprintf("timeout: no answer from the WebSocket server at %s within %s", c.d.k.addr, round(time.Since(start))), err: err}
+		return &ConnectError{Reason: ReasonTimeout, Message: fmt.Sprintf("timeout: no answer from the WebSocket server at %s within %s", c.d.k.addr, neterr.Round(time.Since(start))), err: err}
 	}
 	var ce *ConnectError
 	if errors.As(err, &ce) && ce.Reason == ReasonStatus && (ce.Status >= 200 && ce.Status < 300 || ce.Status >= 400 && ce.Status < 500) {

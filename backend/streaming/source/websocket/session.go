@@ -11,6 +11,8 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/retry"
 )
 
 // closeWait bounds the write of the close frame a session sends when it
@@ -59,14 +61,8 @@ func (s *session) run() {
 	first := true
 	last := ""
 	for {
-		if wait := b.next(); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-s.ctx.Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
+		if !retry.Sleep(s.ctx, b.next()) {
+			return
 		}
 		conn, err := s.c.d.dial(s.ctx, s.url)
 		if s.ctx.Err() != nil {
@@ -136,8 +132,8 @@ func (s *session) serve(conn *websocket.Conn) error {
 	}
 	close(readDone)
 	<-keeperDone
-	if isTimeout(err) {
-		return fmt.Errorf("nothing arrived for %s, not even a pong: %w", round(silence), err)
+	if neterr.IsTimeout(err) {
+		return fmt.Errorf("nothing arrived for %s, not even a pong: %w", neterr.Round(silence), err)
 	}
 	return err
 }
@@ -177,7 +173,7 @@ func endReason(err error, readLimit int64) string {
 		return fmt.Sprintf("the server closed it (close code %d)", ce.Code)
 	case errors.Is(err, websocket.ErrReadLimit):
 		return fmt.Sprintf("the server sent a message over the read limit of %d bytes", readLimit)
-	case closedEarly(err):
+	case neterr.ClosedEarly(err):
 		return "the server ended or reset it without a close frame"
 	}
 	return streaming.Excerpt(err.Error())
