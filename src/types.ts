@@ -185,6 +185,8 @@ export interface PulseOptions extends DataSourceJsonData {
   tlsAuthWithCACert?: boolean;
   /** MQTT: the topic filters queries may subscribe to; empty allows any. */
   allowedTopics?: string[];
+  /** WebSocket: the only subscribe messages queries may send; empty allows any. */
+  allowedSubscribeMessages?: string[];
   /** MQTT: the most rows one tap keeps. */
   historyMaxRows?: number;
   /** MQTT: roughly the most memory one tap's rows take, in bytes. */

@@ -210,4 +210,13 @@ describe('WebSocket config editor', () => {
     expect(last().jsonData).toMatchObject({ maxStreams: 20 });
     expect(screen.getByTestId('pulse-websocket-memory')).toHaveTextContent('At most 20 histories of 4 MiB each');
   });
+
+  it('lists the subscribe messages queries may send, for WebSocket only', async () => {
+    const { last, user } = setup('websocket');
+    await user.click(screen.getByRole('button', { name: 'Add allowed message' }));
+    await user.keyboard('{{"sub":"ticker"}{Enter}');
+    expect(last().jsonData).toEqual({ source: 'websocket', allowedSubscribeMessages: ['{"sub":"ticker"}'] });
+    setup('http');
+    expect(screen.queryAllByRole('button', { name: 'Add allowed message' })).toHaveLength(1);
+  });
 });

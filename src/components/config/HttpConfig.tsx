@@ -4,6 +4,7 @@ import { Alert, FieldSet, InlineField, RadioButtonGroup, Stack, Text } from '@gr
 
 import { baseUrlProblem, pathPatternProblem, pathProblem, schemeOf } from '../../http/path';
 import { FEED_LIMITS, SecureField } from '../../types';
+import { StringListEditor } from '../StringListEditor';
 import { AllowedTargets, HistoryAndLimits, LABEL_WIDTH, SecretField, SettingField, TlsSettings } from './FeedParts';
 import { HeadersEditor } from './HeadersEditor';
 import { SettingsEditor, settingsEditor } from './settings';
@@ -115,6 +116,33 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
         validate={(pattern) => pathPatternProblem(pattern) ?? pathProblem(pattern.replace(/\*$/, ''))}
         max={FEED_LIMITS.allowedTopics}
       />
+
+      {flavour.source === 'websocket' && (
+        <FieldSet label="Subscribe messages">
+          <InlineField
+            label="Allowed messages"
+            labelWidth={LABEL_WIDTH}
+            tooltip="The only subscribe messages queries may send, as written in the query. None allows any: then anyone who may query this data source can send the server any text with its credentials."
+          >
+            <StringListEditor
+              id={`${prefix}-allowedSubscribeMessages`}
+              itemLabel="Allowed message"
+              addLabel="Add allowed message"
+              placeholder='{"subscribe":"home/kitchen/climate"}'
+              width={60}
+              values={jsonData.allowedSubscribeMessages}
+              validate={(m) =>
+                new TextEncoder().encode(m).length > FEED_LIMITS.subscribeMessageBytes
+                  ? `at most ${FEED_LIMITS.subscribeMessageBytes.toLocaleString('en-US')} bytes`
+                  : undefined
+              }
+              onCommit={(entries) =>
+                editor.setJson({ allowedSubscribeMessages: entries.length > 0 ? entries : undefined })
+              }
+            />
+          </InlineField>
+        </FieldSet>
+      )}
 
       <HistoryAndLimits editor={editor} idPrefix={prefix} unit="path" what="path" />
     </div>

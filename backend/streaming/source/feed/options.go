@@ -65,7 +65,10 @@ type Param struct {
 	Default string
 	// Check says what is wrong with a value, nil when it is fine; it is
 	// not called for an empty value. Its error is a *streaming.FieldError
-	// wrapping streaming.ErrMalformed that names the field.
+	// that names the field, wrapping streaming.ErrMalformed when the value
+	// is not one at all (a channel path holding it is one Pulse never
+	// writes, NotFound), or another error when the settings do not allow
+	// it (PermissionDenied).
 	Check func(value string) error
 }
 

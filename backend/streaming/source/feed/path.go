@@ -67,8 +67,8 @@ func (o Options) parsePath(path string) (Query, error) {
 		return Query{}, badPath(path, "not in canonical form")
 	}
 	if err := o.checkQuery(q); err != nil {
-		if !errors.Is(err, streaming.ErrMalformed) && o.Check(q.Target) != nil {
-			// A target the settings do not allow: PermissionDenied.
+		if !errors.Is(err, streaming.ErrMalformed) && (o.Check(q.Target) != nil || o.paramRefused(q)) {
+			// A target or param the settings do not allow: PermissionDenied.
 			return Query{}, err
 		}
 		return Query{}, badPath(path, "not a query Pulse would stream: "+err.Error())
@@ -78,4 +78,17 @@ func (o Options) parsePath(path string) (Query, error) {
 
 func badPath(path, reason string) error {
 	return &streaming.FieldError{Field: "path", Reason: fmt.Sprintf("%s: %s", streaming.Excerpt(path), reason), Kind: streaming.ErrMalformed}
+}
+
+// paramRefused reports whether a param's Check refuses its value for
+// another reason than its form: the settings do not allow it.
+func (o Options) paramRefused(q Query) bool {
+	for i, p := range o.Params {
+		if v := q.Params[i]; v != "" && p.Check != nil {
+			if err := p.Check(v); err != nil && !errors.Is(err, streaming.ErrMalformed) {
+				return true
+			}
+		}
+	}
+	return false
 }

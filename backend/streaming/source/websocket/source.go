@@ -19,7 +19,8 @@ var Schemes = []string{"ws", "wss"}
 // feed settings (feed.ParseSettings), and serves queries and channels
 // through a feed.Feed over a Client. Queries name a path under the data
 // source's url in "path", and may set "subscribeMessage"; every message is
-// a row of the series labelled path=<path>.
+// a row of the series labelled path=<path>. jsonData.allowedSubscribeMessages,
+// when it lists any, are the only subscribe messages queries may send.
 func NewSource(s source.Settings) (source.Source, error) { return Factory(Options{})(s) }
 
 // Factory is NewSource with the Client options o (backoff, keep-alive,
@@ -35,6 +36,10 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	allowed, err := readAllowedSubscribeMessages(s.JSONData)
+	if err != nil {
+		return nil, err
+	}
 	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
 		o.Logger = logger
 		c, err := New(settings, o)
@@ -44,7 +49,7 @@ func open(s source.Settings, o Options) (source.Source, error) {
 		return c, feed.Options{
 			Target:   "path",
 			Label:    "path",
-			Params:   []feed.Param{{Name: ParamSubscribeMessage, Check: CheckSubscribeMessage}},
+			Params:   []feed.Param{{Name: ParamSubscribeMessage, Check: subscribeMessageCheck(allowed)}},
 			Check:    settings.CheckPath,
 			Describe: c.describe,
 		}, nil

@@ -151,6 +151,26 @@ var _ = Describe("The WebSocket source", func() {
 		Expect(err).NotTo(MatchError(streaming.ErrMalformed))
 	})
 
+	It("sends only the subscribe messages allowedSubscribeMessages lists, when it lists any: an error for a query, PermissionDenied for a crafted path", func() {
+		srv := newServer()
+		src, _ := openSource(map[string]any{"source": "websocket", "url": srv.url(""), "allowedSubscribeMessages": []string{`{"sub":"ticker"}`}}, nil, fastOptions)
+		err := queryError(src, map[string]any{"path": "/a", "subscribeMessage": `{"op":"delete-all"}`})
+		Expect(err).To(MatchError(websocket.ErrMessageNotAllowed))
+		Expect(err).To(MatchError(ContainSubstring("subscribeMessage: is not one of this data source's allowedSubscribeMessages")))
+
+		other, _ := openSource(settingsOf(srv, ""), nil, fastOptions)
+		_, path := feedtest.QueryFrames(other, map[string]any{"path": "/a", "subscribeMessage": `{"op":"delete-all"}`, "withStreaming": true})
+		_, err = src.Admit(path, time.Now())
+		Expect(err).To(MatchError(websocket.ErrMessageNotAllowed))
+		Expect(err).NotTo(MatchError(streaming.ErrMalformed), "PermissionDenied, not NotFound")
+
+		_, path = feedtest.QueryFrames(src, map[string]any{"path": "/a", "subscribeMessage": `{"sub":"ticker"}`, "withStreaming": true})
+		Expect(path).NotTo(BeEmpty(), "a listed message streams")
+
+		_, err = websocket.NewSource(source.Settings{JSONData: []byte(`{"source":"websocket","url":"ws://x","allowedSubscribeMessages":"all"}`)})
+		Expect(err).To(MatchError(ContainSubstring("allowedSubscribeMessages: must be a list")))
+	})
+
 	It("refuses bad settings with the field's name, and never echoes a secret", func() {
 		for jsonData, want := range map[string]string{
 			`{"source":"websocket"}`:                                          "url",
