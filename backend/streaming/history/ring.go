@@ -187,6 +187,27 @@ func (r *Ring) Next() uint64 {
 	return uint64(r.added)
 }
 
+// Fill is how full the ring would be, for a reader at seq, once rows more
+// rows of bytes were added: the rows after seq and those, as a share of
+// MaxRows or of MaxBytes, whichever is larger (the rows after seq counted
+// at the ring's average size). At 1 or more, adding them evicts rows the
+// reader has not read.
+func (r *Ring) Fill(seq uint64, rows int, bytes int64) float64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	ahead := int64(0)
+	if added := uint64(r.added); seq < added {
+		ahead = int64(min(added-seq, uint64(r.n)))
+	}
+	var aheadBytes int64
+	if r.n > 0 {
+		aheadBytes = r.bytes * ahead / int64(r.n)
+	}
+	byRows := float64(ahead+int64(rows)) / float64(r.opts.MaxRows)
+	byBytes := float64(aheadBytes+bytes) / float64(r.opts.MaxBytes)
+	return max(byRows, byBytes)
+}
+
 // Stats returns the ring's counters.
 func (r *Ring) Stats() Stats {
 	r.mu.RLock()

@@ -38,10 +38,16 @@ type Feed struct {
 }
 
 // handoff is where a channel's viewers are: the ring's sequence number
-// after the rows they were given or sent, and when.
+// after the rows they were given or sent, and when. Until the channel's
+// stream starts, a cursor of the tap holds the rows after next back from
+// eviction (for a while: see pressure.go), so that a burst right after an
+// admission is not lost before the stream begins.
 type handoff struct {
-	next uint64
-	at   time.Time
+	next   uint64
+	at     time.Time
+	tap     *tap    // the tap of the pending cursor
+	cursor  *cursor // pending: nil once a stream took it
+	running bool    // a stream of the channel runs: viewers need no pending cursor
 }
 
 var _ source.Source = (*Feed)(nil)
@@ -112,10 +118,24 @@ func (f *Feed) Admit(path string, now time.Time) (*data.Frame, error) {
 	// Viewers admitted before this one and not yet streamed to may have
 	// older rows: a stream starts after the oldest of them, so that none
 	// misses a row (a later viewer may get some twice).
-	if h, ok := f.handed[path]; ok && now.Sub(h.at) <= streaming.MaxHandoffAge && h.next < next {
+	h, ok := f.handed[path]
+	if ok && now.Sub(h.at) <= streaming.MaxHandoffAge && h.next < next {
 		next = h.next
 	}
-	f.handed[path] = handoff{next: next, at: now}
+	pending := handoff{next: next, at: now, tap: t, running: ok && h.running}
+	switch {
+	case pending.running:
+		pending.tap = nil // the running stream reads for this viewer
+	case ok && h.cursor != nil && h.tap == t:
+		pending.cursor = h.cursor
+		t.readers.moved(h.cursor, next, t.ring)
+	default:
+		if ok && h.cursor != nil {
+			h.tap.readers.remove(h.cursor)
+		}
+		pending.cursor = t.readers.add(next)
+	}
+	f.handed[path] = pending
 	f.mu.Unlock()
 	return frame, nil
 }
@@ -138,27 +158,58 @@ func (f *Feed) Stream(ctx context.Context, path string, sender streaming.PacketS
 	}
 	defer f.release(t)
 	s := &stream{feed: f, tap: t, path: path, sender: sender, flush: time.Duration(q.FlushMs) * time.Millisecond, sentVersion: -1}
-	return s.run(ctx, f.startAt(path, t, now))
+	next, reader := f.startAt(path, t, now)
+	defer f.stopped(path)
+	return s.run(ctx, next, reader)
 }
 
 // startAt is where a stream of path starting now begins in its tap's ring:
 // after the rows its viewers were given or sent, when that was recent
 // enough (streaming.MaxHandoffAge), otherwise with the rows added from now
-// on.
-func (f *Feed) startAt(path string, t *tap, now time.Time) uint64 {
+// on; and the cursor it reads with: the one its admission left pending,
+// or a new one.
+func (f *Feed) startAt(path string, t *tap, now time.Time) (next uint64, reader *cursor) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	h, ok := f.handed[path]
-	f.mu.Unlock()
-	if ok && now.Sub(h.at) <= streaming.MaxHandoffAge {
-		return h.next
+	defer func() {
+		// The channel's stream runs from next: a restart continues there.
+		f.handed[path] = handoff{next: next, at: now, running: true}
+	}()
+	recent := ok && now.Sub(h.at) <= streaming.MaxHandoffAge
+	next = t.ring.Next()
+	if recent {
+		next = h.next
 	}
-	return t.ring.Next()
+	switch {
+	case ok && h.cursor != nil && h.tap == t:
+		reader = h.cursor // the admission's pending cursor
+		t.readers.moved(reader, next, t.ring)
+	case ok && h.cursor != nil:
+		h.tap.readers.remove(h.cursor) // another tap's, since replaced
+		fallthrough
+	default:
+		reader = t.readers.add(next)
+	}
+	return next, reader
+}
+
+// stopped records that the stream of path ended.
+func (f *Feed) stopped(path string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if h, ok := f.handed[path]; ok {
+		h.running = false
+		f.handed[path] = h
+	}
 }
 
 // sent records that a stream of path sent the rows before next.
 func (f *Feed) sent(path string, next uint64) {
 	f.mu.Lock()
-	f.handed[path] = handoff{next: next, at: time.Now()}
+	h := f.handed[path]
+	h.next, h.at = next, time.Now()
+	f.handed[path] = h
 	f.mu.Unlock()
 }
 
@@ -275,6 +326,9 @@ func (f *Feed) sweepLocked(now time.Time) {
 	}
 	for path, h := range f.handed {
 		if now.Sub(h.at) > streaming.MaxHandoffAge {
+			if h.cursor != nil {
+				h.tap.readers.remove(h.cursor) // no stream came
+			}
 			delete(f.handed, path)
 		}
 	}

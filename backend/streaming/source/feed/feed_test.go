@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
@@ -259,6 +260,37 @@ var _ = Describe("Streams", func() {
 		Eventually(rec.Count).WithTimeout(5 * time.Second).Should(Equal(2))
 		Consistently(rec.Count).WithTimeout(1200*time.Millisecond).Should(Equal(2), "the 50 rows went in one frame")
 		Expect(rec.Values("n")).To(HaveLen(51))
+	})
+
+	It("lose no row of a burst larger than the history to a receiver that keeps reading: the tap waits for the stream", func() {
+		m, err := streaming.NewMetrics(prometheus.NewRegistry())
+		Expect(err).NotTo(HaveOccurred())
+		up := newMemUpstream()
+		o := specOptions(feed.Settings{HistoryMaxRows: 100, Linger: time.Hour}, m)
+		o.PressureWait = 20 * time.Second // a busy machine may pause a stream for a while
+		f := feed.New(source.Settings{UID: "uid-of-the-spec"}, up, o)
+		DeferCleanup(f.Close)
+		path := pathOf(f, map[string]any{"topic": "t", "flushMs": 1000})
+		rec, _ := runStream(f, path)
+		slow := make(chan struct{})
+		go func() {
+			// A receiver that reads, slowly: 2 ms a frame.
+			defer close(slow)
+			for range 200 {
+				release := rec.Stall()
+				time.Sleep(2 * time.Millisecond)
+				release()
+			}
+		}()
+		want := make([]string, 0, 5000)
+		for i := range 5000 {
+			up.publish("t", fmt.Sprintf(`{"n": %d}`, i))
+			want = append(want, fmt.Sprint(i))
+		}
+		Eventually(func() int { return len(rec.Values("n")) }).WithTimeout(60 * time.Second).Should(Equal(5000))
+		Expect(rec.Values("n")).To(Equal(want), "every row, once, in order")
+		Expect(testutil.ToFloat64(m.RowsDropped)).To(BeZero())
+		<-slow
 	})
 
 	It("hold no buffer for a stalled receiver: rows evicted before it reads them are skipped and counted", func() {

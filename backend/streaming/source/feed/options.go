@@ -53,6 +53,11 @@ type Options struct {
 	// SweepEvery is how often lingering taps are closed and the gauges
 	// updated. Zero means a second.
 	SweepEvery time.Duration
+	// PressureWait is how long at most a tap waits for a stream that
+	// makes no progress before it counts the stream as stalled (its
+	// receiver stopped reading) and evicts rows it has not sent (see
+	// pressure.go). Zero means DefaultPressureWait (1 s).
+	PressureWait time.Duration
 }
 
 // Param is a query field of Options.Params.
@@ -82,6 +87,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SweepEvery <= 0 {
 		o.SweepEvery = time.Second
+	}
+	if o.PressureWait <= 0 {
+		o.PressureWait = DefaultPressureWait
 	}
 	if o.Wildcard == nil {
 		o.Wildcard = func(string) bool { return false }

@@ -49,7 +49,7 @@ type stream struct {
 // the last frame's rows were first read: frames keep to one per window on
 // average, and two are never closer than a window less the time the later
 // one's rows waited.
-func (s *stream) run(ctx context.Context, next uint64) error {
+func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 	wake, stop := s.tap.listen()
 	defer stop()
 	m := s.feed.opts.Metrics
@@ -68,6 +68,7 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			window.Stop()
 		}
 	}()
+	defer s.tap.readers.remove(reader)
 	for {
 		entries, after, skipped := s.tap.ring.Since(next, maxRowsPerFrame)
 		if skipped > 0 {
@@ -78,6 +79,7 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 		}
 		if len(entries) == 0 {
 			next = after
+			s.tap.readers.moved(reader, next, s.tap.ring)
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -87,10 +89,14 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			}
 			continue
 		}
-		// Rows that fill a frame go out at once; others wait for the window.
+		// Rows that fill a frame go out at once, and so does a backlog the
+		// ring would soon evict (the tap waits for it); others wait for the
+		// window.
 		now := time.Now()
 		due := now
-		if windowEnd := s.lastDue.Add(s.flush); windowEnd.After(now) && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) {
+		pressed := s.tap.readers.pressed() // before reading pressing: a press after it closes this one
+		if windowEnd := s.lastDue.Add(s.flush); windowEnd.After(now) && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) &&
+			!s.tap.readers.pressing.Load() && s.tap.ring.Fill(next, 0, 0) <= lowWater {
 			wait := windowEnd.Sub(now)
 			if window == nil {
 				window = time.NewTimer(wait)
@@ -103,6 +109,10 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 			case <-s.feed.quit:
 				return ErrClosed
 			case <-window.C:
+			case <-pressed:
+				// The tap waits for room: send now what there is. (Since Go
+				// 1.23 a stopped timer delivers no stale tick to Reset.)
+				window.Stop()
 			}
 			// Read again from the same place: more rows came meanwhile.
 			next = after - uint64(len(entries))
@@ -134,6 +144,7 @@ func (s *stream) run(ctx context.Context, next uint64) error {
 		s.sentVersion = version
 		next = after - uint64(len(entries)) + uint64(n)
 		s.feed.sent(s.path, next)
+		s.tap.readers.moved(reader, next, s.tap.ring)
 		s.frames++
 		s.rows += int64(n)
 		s.bytes += int64(len(packet))

@@ -35,6 +35,11 @@ type tap struct {
 	mu     sync.RWMutex // guards layout
 	layout layout
 
+	// readers are the streams' cursors, for back-pressure; quit ends a
+	// wait for them (the Feed's quit).
+	readers *readers
+	quit    <-chan struct{}
+
 	lmu       sync.Mutex
 	listeners map[chan struct{}]struct{}
 	first     chan struct{} // closed at the first rows
@@ -78,6 +83,8 @@ func (f *Feed) newTap(q Query, now time.Time) (*tap, error) {
 		label:     f.opts.Label,
 		layout:    newLayout(f.opts.Label, f.opts.Wildcard(q.Target), dec.Options().MaxFields),
 		listeners: map[chan struct{}]struct{}{},
+		readers:   newReaders(f.opts.PressureWait),
+		quit:      f.quit,
 		first:     make(chan struct{}),
 		seen:      map[string]struct{}{},
 		ready:     make(chan struct{}),
@@ -120,6 +127,7 @@ func (t *tap) handle(m Message) {
 	if dropped > 0 && t.fieldsDropped != nil {
 		t.fieldsDropped.Add(float64(dropped))
 	}
+	t.readers.await(t.ring, m.Series, rows, t.quit)
 	t.ring.Add(m.Series, rows...)
 	t.wake()
 }
