@@ -13,7 +13,7 @@ const (
 	DefaultReconnectJitter = 500 * time.Millisecond
 	DefaultRequestTimeout  = 5 * time.Second
 	DefaultPingInterval    = 20 * time.Second
-	DefaultQueueLength     = 10_000
+	DefaultQueueLength     = 65_536
 	DefaultQueueBytes      = 8 << 20
 )
 
@@ -43,7 +43,8 @@ type Options struct {
 	PingInterval time.Duration
 	// QueueLength is how many messages of a core NATS subscription wait
 	// at most for its handler; past it new messages are dropped and
-	// counted in Stats.Dropped. Zero means DefaultQueueLength (10 000).
+	// counted in Stats.Dropped. Zero means DefaultQueueLength (65 536,
+	// nats.go's own default; QueueBytes bounds their memory).
 	// JetStream subscriptions need no such queue: the client pulls their
 	// messages as the handler takes them.
 	QueueLength int
