@@ -308,11 +308,13 @@ func pulseRelease(args ...string) error {
 
 // Bench measures the streaming backend through the real plugin host
 // (throughput and bytes per row against a tutorial loop and the SDK limit,
-// latency, scale, stalled streams, the worst QueryData request, and MQTT
+// latency, scale, stalled streams, the worst QueryData request, MQTT
 // against a reference that works like grafana/mqtt-datasource on a
-// mosquitto of its own), prints the tables and writes them to
-// docs/benchmarks.md. It takes about seven minutes and wants a quiet
-// machine; PULSE_BENCH_SECTIONS chooses sections.
+// mosquitto of its own, and NATS, SSE, NDJSON and WebSocket against a
+// reference that sends one frame with its schema per message), prints the
+// tables and writes them to docs/benchmarks.md. It takes about twelve
+// minutes and wants a quiet machine; PULSE_BENCH_SECTIONS chooses
+// sections.
 func Bench() error {
 	mg.Deps(Backend)
 	binary, err := filepath.Abs(filepath.Join("dist", hostBinary()))
