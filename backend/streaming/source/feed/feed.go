@@ -43,8 +43,8 @@ type Feed struct {
 // eviction (for a while: see pressure.go), so that a burst right after an
 // admission is not lost before the stream begins.
 type handoff struct {
-	next   uint64
-	at     time.Time
+	next    uint64
+	at      time.Time
 	tap     *tap    // the tap of the pending cursor
 	cursor  *cursor // pending: nil once a stream took it
 	running bool    // a stream of the channel runs: viewers need no pending cursor
