@@ -100,6 +100,12 @@ func (r *readers) wakeLocked() {
 // that is not stalled, or at once when quit is closed. Streams that made
 // no progress for the wait while it waited are marked stalled.
 func (r *readers) await(ring *history.Ring, series string, rows []jsonframe.Row, quit <-chan struct{}) {
+	r.mu.Lock()
+	none := len(r.cursors) == 0
+	r.mu.Unlock()
+	if none {
+		return // no stream reads the tap (a query's only): nothing to size
+	}
 	var bytes int64
 	for _, row := range rows {
 		bytes += history.EntryBytes(series, row)
