@@ -83,8 +83,8 @@ func retire(ctx context.Context, h *pluginhost.Host, ds pluginhost.Instance) {
 	Expect(resp.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_OK), resp.GetMessage())
 }
 
-// mqttHealth runs ds's health check in the suite's plugin.
-func mqttHealth(ctx context.Context, ds pluginhost.Instance) *pluginv2.CheckHealthResponse {
+// checkHealth runs ds's health check in the suite's plugin.
+func checkHealth(ctx context.Context, ds pluginhost.Instance) *pluginv2.CheckHealthResponse {
 	GinkgoHelper()
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()

@@ -29,7 +29,7 @@ var _ = Describe("MQTT data sources", func() {
 	DescribeTable("with bad settings are an ERROR that names the field, in health checks and queries, and never repeat a secret",
 		func(ctx SpecContext, jsonData map[string]any, secure map[string]string, mention string) {
 			ds := mqttInstance(uniqueUID("mqtt-bad"), jsonData, secure)
-			health := mqttHealth(ctx, ds)
+			health := checkHealth(ctx, ds)
 			Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 			Expect(health.GetMessage()).To(MatchRegexp(mention))
 			Expect(health.GetMessage()).NotTo(ContainSubstring(secretMarker))
@@ -63,7 +63,7 @@ var _ = Describe("MQTT data sources", func() {
 	It("says in plain words that nothing accepts connections at a broker that is not there", func(ctx SpecContext) {
 		ds := mqttInstance(uniqueUID("mqtt-down"), map[string]any{"uri": fmt.Sprintf("tcp://127.0.0.1:%d", freeLoopbackPort())}, nil)
 		DeferCleanup(retire, host, ds)
-		health := mqttHealth(ctx, ds)
+		health := checkHealth(ctx, ds)
 		Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 		Expect(health.GetMessage()).To(HavePrefix("connection refused: nothing accepts connections at 127.0.0.1:"))
 		Expect(health.GetMessage()).To(ContainSubstring("check the host and port in uri"))
@@ -73,7 +73,7 @@ var _ = Describe("MQTT data sources", func() {
 		func(ctx SpecContext, username, password, mention string) {
 			ds := mqttInstance(uniqueUID("mqtt-creds"), map[string]any{"uri": broker.URL("auth"), "username": username}, map[string]string{"password": password})
 			DeferCleanup(retire, host, ds)
-			health := mqttHealth(ctx, ds)
+			health := checkHealth(ctx, ds)
 			Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 			Expect(health.GetMessage()).To(MatchRegexp(mention))
 			Expect(health.GetMessage()).NotTo(ContainSubstring(password))
@@ -88,7 +88,7 @@ var _ = Describe("MQTT data sources", func() {
 		ds := mqttInstance(uniqueUID("mqtt-alice"), map[string]any{"uri": broker.URL("auth"), "username": mqtttest.AliceName},
 			map[string]string{"password": mqtttest.AlicePassword})
 		DeferCleanup(retire, host, ds)
-		Eventually(func() string { return mqttHealth(ctx, ds).GetMessage() }).WithTimeout(streamTimeout).WithPolling(time.Second).
+		Eventually(func() string { return checkHealth(ctx, ds).GetMessage() }).WithTimeout(streamTimeout).WithPolling(time.Second).
 			Should(HavePrefix("Connected to the MQTT broker at " + broker.URL("auth") + " (MQTT 3.1.1)."))
 
 		d := plugindriver.New(host, ds)
@@ -116,7 +116,7 @@ var _ = Describe("MQTT data sources", func() {
 	It("refuses a viewer of a new channel past the data source's maxStreams with PermissionDenied, and counts it; a query of a new topic too", Serial, func(ctx SpecContext) {
 		ds := mqttInstance(uniqueUID("mqtt-max-streams"), map[string]any{"uri": broker.URL("plain"), "maxStreams": 2}, nil)
 		DeferCleanup(retire, host, ds)
-		health := mqttHealth(ctx, ds)
+		health := checkHealth(ctx, ds)
 		Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_OK), health.GetMessage())
 		Expect(health.GetMessage()).To(ContainSubstring("up to 2 streams run at once"))
 		refusedBefore, _ := metricSample(collect(ctx, host), "pulse_stream_refused_total", map[string]string{"limit": "data_source"})

@@ -28,7 +28,7 @@ var _ = Describe("NATS data sources", func() {
 		// knows nothing of the subject yet.
 		ds := sourceInstance(uniqueUID("nats-history"), "nats", map[string]any{"url": natsServer.URL()}, nil)
 		DeferCleanup(retire, host, ds)
-		Eventually(func() pluginv2.CheckHealthResponse_HealthStatus { return mqttHealth(ctx, ds).GetStatus() }).
+		Eventually(func() pluginv2.CheckHealthResponse_HealthStatus { return checkHealth(ctx, ds).GetStatus() }).
 			WithTimeout(streamTimeout).Should(Equal(pluginv2.CheckHealthResponse_OK))
 
 		frame := queryFrame(ctx, ds, pluginhost.Query{JSON: fmt.Sprintf(`{"subject":%q,"withStreaming":true,"flushMs":20}`, subject),
@@ -64,7 +64,7 @@ var _ = Describe("NATS data sources", func() {
 		ds := sourceInstance(uniqueUID("nats-token"), "nats", map[string]any{"url": secured.URL(), "authType": "token"},
 			map[string]string{"token": "wrong-" + secretMarker})
 		DeferCleanup(retire, host, ds)
-		health := mqttHealth(ctx, ds)
+		health := checkHealth(ctx, ds)
 		Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 		Expect(health.GetMessage()).To(ContainSubstring("refused the credentials"))
 		Expect(health.GetMessage()).NotTo(ContainSubstring(secretMarker))
@@ -72,7 +72,7 @@ var _ = Describe("NATS data sources", func() {
 		right := sourceInstance(uniqueUID("nats-token-ok"), "nats", map[string]any{"url": secured.URL(), "authType": "token"},
 			map[string]string{"token": secured.Token})
 		DeferCleanup(retire, host, right)
-		Eventually(func() string { return mqttHealth(ctx, right).GetMessage() }).WithTimeout(streamTimeout).
+		Eventually(func() string { return checkHealth(ctx, right).GetMessage() }).WithTimeout(streamTimeout).
 			Should(HavePrefix("Connected to NATS at " + secured.URL()))
 		Expect(pluginStderr.String()).NotTo(ContainSubstring(secretMarker))
 		Expect(pluginStderr.String()).NotTo(ContainSubstring(secured.Token))
@@ -81,7 +81,7 @@ var _ = Describe("NATS data sources", func() {
 	DescribeTable("with bad settings are an ERROR that names the field, and never repeat a secret",
 		func(ctx SpecContext, jsonData map[string]any, secure map[string]string, mention string) {
 			ds := sourceInstance(uniqueUID("nats-bad"), "nats", jsonData, secure)
-			health := mqttHealth(ctx, ds)
+			health := checkHealth(ctx, ds)
 			Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 			Expect(health.GetMessage()).To(MatchRegexp(mention))
 			Expect(health.GetMessage()).NotTo(ContainSubstring(secretMarker))

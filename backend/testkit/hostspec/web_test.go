@@ -28,7 +28,7 @@ var _ = Describe("HTTP and WebSocket data sources", func() {
 		DescribeTable(k.kind.Title+" with bad settings is an ERROR that names the field, in health checks and queries, and never repeats a secret",
 			func(ctx SpecContext, jsonData map[string]any, secure map[string]string, mention string) {
 				ds := sourceInstance(uniqueUID(k.kind.Source+"-bad"), k.kind.Source, jsonData, secure)
-				health := mqttHealth(ctx, ds)
+				health := checkHealth(ctx, ds)
 				Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 				Expect(health.GetMessage()).To(MatchRegexp(mention))
 				Expect(health.GetMessage()).NotTo(ContainSubstring(secretMarker))
@@ -67,7 +67,7 @@ var _ = Describe("HTTP and WebSocket data sources", func() {
 			}
 			wrong := sourceInstance(uniqueUID(k.kind.Source+"-wrong"), k.kind.Source, map[string]any{"url": url}, map[string]string{"bearerToken": "wrong-" + token})
 			DeferCleanup(retire, host, wrong)
-			health := mqttHealth(ctx, wrong)
+			health := checkHealth(ctx, wrong)
 			Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
 			Expect(health.GetMessage()).To(ContainSubstring("401"))
 			Expect(health.GetMessage()).To(ContainSubstring("credentials"))
@@ -75,7 +75,7 @@ var _ = Describe("HTTP and WebSocket data sources", func() {
 
 			right := sourceInstance(uniqueUID(k.kind.Source+"-right"), k.kind.Source, map[string]any{"url": url}, map[string]string{"bearerToken": token})
 			DeferCleanup(retire, host, right)
-			health = mqttHealth(ctx, right)
+			health = checkHealth(ctx, right)
 			Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_OK), health.GetMessage())
 
 			d := plugindriver.New(host, right)
