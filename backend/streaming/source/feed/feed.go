@@ -247,7 +247,7 @@ func (f *Feed) acquire(q Query, now time.Time, stream bool, since time.Time) (*t
 		sub, err := f.up.Subscribe(f.opts.subscription(q, since, f.opts.Settings.HistoryMaxRows), t.handle)
 		unsubscribe := sub.Unsubscribe
 		f.mu.Lock()
-		t.unsubscribe, t.replayed, t.subscribeErr = unsubscribe, sub.Replayed, err
+		t.unsubscribe, t.replayed, t.confirmed, t.subscribeErr = unsubscribe, sub.Replayed, sub.Confirmed, err
 		close(t.ready)
 		switch {
 		case err != nil:

@@ -95,6 +95,61 @@ var _ = Describe("Queries", func() {
 		Expect(fr[0].Rows()).To(BeZero())
 	})
 
+	It("wait for the upstream to confirm a new subscription before they wait for its retained messages", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		up.confirm = make(chan struct{})
+		up.retained["plant/boiler"] = `{"temp": 71.5}`
+		// The connection is still being made: the SUBACK comes after
+		// longer than FirstMessageWait (200 ms), within SubscribeWait (1 s).
+		time.AfterFunc(500*time.Millisecond, up.confirmNow)
+		q, err := f.Query(query(map[string]any{"topic": "plant/+"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		fr, err := q.Frames(feedtest.ContextFor(10 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fr).To(HaveLen(1))
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"71.5"}))
+		Expect(q.Notices()).To(BeEmpty())
+	})
+
+	It("say so in a notice when the upstream did not confirm a new subscription within SubscribeWait", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		up.confirm = make(chan struct{})
+		DeferCleanup(up.confirmNow)
+		start := time.Now()
+		q, err := f.Query(query(map[string]any{"topic": "plant/+"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		fr, err := q.Frames(feedtest.ContextFor(10 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(time.Since(start)).To(BeNumerically(">=", time.Second))
+		Expect(fr).To(HaveLen(1))
+		Expect(fr[0].Rows()).To(BeZero())
+		Expect(q.Notices()).To(HaveLen(1))
+		Expect(q.Notices()[0].Text).To(And(ContainSubstring("has not confirmed the subscription"), ContainSubstring(`"plant/+"`), ContainSubstring("Save & test")))
+
+		// The tap is there: once the upstream confirms, the next query has
+		// the values and no notice.
+		up.confirmNow()
+		up.publish("plant/boiler", `{"temp": 72}`)
+		q, err = f.Query(query(map[string]any{"topic": "plant/+"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		_, err = q.Frames(feedtest.ContextFor(10 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q.Notices()).To(BeEmpty())
+	})
+
+	It("stop waiting for a confirmation when the request ends", func() {
+		f, up, _ := newFeed(feed.Settings{})
+		DeferCleanup(f.Close)
+		up.confirm = make(chan struct{})
+		DeferCleanup(up.confirmNow)
+		q, err := f.Query(query(map[string]any{"topic": "plant/+"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		_, err = q.Frames(feedtest.ContextFor(100 * time.Millisecond))
+		Expect(err).To(MatchError(context.DeadlineExceeded))
+	})
+
 	It("return the rows within the time range, the newest maxDataPoints of them, sorted by time per topic", func() {
 		f, up, _ := newFeed(feed.Settings{Linger: time.Hour})
 		DeferCleanup(f.Close)

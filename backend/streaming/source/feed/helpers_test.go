@@ -43,6 +43,10 @@ type memUpstream struct {
 	slowReplay chan struct{}
 	// subscriptions are the Subscribe calls' subscriptions, in order.
 	subscriptions []feed.Subscription
+	// confirm, when set, is every subscription's Subscribed.Confirmed, as
+	// a broker's SUBACK that has not come yet: retained messages follow
+	// when it is closed.
+	confirm chan struct{}
 }
 
 type memSub struct {
@@ -92,10 +96,24 @@ func (u *memUpstream) Subscribe(sub feed.Subscription, handler func(feed.Message
 			s.handler(m)
 		}
 	}()
-	for series, payload := range u.retained {
-		if matches(target, series) {
-			s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now(), Retained: true}
+	retain := func() {
+		for series, payload := range u.retained {
+			if matches(target, series) {
+				s.queue <- feed.Message{Series: series, Payload: []byte(payload), Arrival: time.Now(), Retained: true}
+			}
 		}
+	}
+	if confirm := u.confirm; confirm != nil {
+		go func() {
+			<-confirm
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			if _, ok := u.subs[s]; ok {
+				retain()
+			}
+		}()
+	} else {
+		retain()
 	}
 	var replayed chan struct{}
 	if u.storing && !sub.Since.IsZero() {
@@ -126,9 +144,20 @@ func (u *memUpstream) Subscribe(sub feed.Subscription, handler func(feed.Message
 		})
 	}
 	if replayed == nil {
-		return feed.Subscribed{Unsubscribe: unsubscribe}, nil
+		return feed.Subscribed{Unsubscribe: unsubscribe, Confirmed: u.confirm}, nil
 	}
-	return feed.Subscribed{Unsubscribe: unsubscribe, Replayed: replayed}, nil
+	return feed.Subscribed{Unsubscribe: unsubscribe, Replayed: replayed, Confirmed: u.confirm}, nil
+}
+
+// confirmNow closes confirm, once.
+func (u *memUpstream) confirmNow() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	select {
+	case <-u.confirm:
+	default:
+		close(u.confirm)
+	}
 }
 
 // store keeps a message for replays and delivers it live.
@@ -236,6 +265,7 @@ func specOptions(s feed.Settings, m *streaming.Metrics) feed.Options {
 		Settings:         s,
 		Metrics:          m,
 		FirstMessageWait: 200 * time.Millisecond,
+		SubscribeWait:    time.Second,
 		SweepEvery:       20 * time.Millisecond,
 	}
 }

@@ -9,6 +9,9 @@ import (
 // DefaultFirstMessageWait is Options.FirstMessageWait's default.
 const DefaultFirstMessageWait = 250 * time.Millisecond
 
+// DefaultSubscribeWait is Options.SubscribeWait's default.
+const DefaultSubscribeWait = 3 * time.Second
+
 // Options describe a push source to the Feed that serves it.
 type Options struct {
 	// Name is the source's name in jsonData.source ("mqtt"); channel
@@ -50,6 +53,12 @@ type Options struct {
 	// first waits for its first messages (a broker sends retained messages
 	// at once). Zero means DefaultFirstMessageWait (250 ms).
 	FirstMessageWait time.Duration
+	// SubscribeWait is how long at most a QueryData that subscribes to a
+	// target first waits for the Upstream to confirm the subscription
+	// (Subscribed.Confirmed), as it must right after the data source
+	// opened, while its connection is still being made. Zero means
+	// DefaultSubscribeWait (3 s).
+	SubscribeWait time.Duration
 	// SweepEvery is how often lingering taps are closed and the gauges
 	// updated. Zero means a second.
 	SweepEvery time.Duration
@@ -84,6 +93,9 @@ func (o Options) withDefaults() Options {
 	o.Settings = o.Settings.withDefaults()
 	if o.FirstMessageWait <= 0 {
 		o.FirstMessageWait = DefaultFirstMessageWait
+	}
+	if o.SubscribeWait <= 0 {
+		o.SubscribeWait = DefaultSubscribeWait
 	}
 	if o.SweepEvery <= 0 {
 		o.SweepEvery = time.Second

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -24,6 +25,9 @@ type query struct {
 	fresh   bool // the query made the tap: wait for its first messages
 	entries []history.Entry
 	read    bool
+	// unconfirmed is set when the query made the tap and the Upstream did
+	// not confirm the subscription within Options.SubscribeWait.
+	unconfirmed bool
 }
 
 // rows reads the tap's rows within the time range, once, sorted by time
@@ -53,9 +57,10 @@ func (q *query) Points() int64 { return int64(len(q.rows())) * int64(max(1, q.ta
 // Frames returns the rows within the range: one wide frame when streaming
 // (the channel's layout, so that the stream continues it), one frame per
 // series otherwise. A query that subscribed first waits, at most
-// Options.FirstMessageWait or until ctx ends, for the first messages
-// (retained ones), or, when its Upstream replays stored messages, until
-// ctx ends for all of them.
+// Options.SubscribeWait, for the Upstream to confirm the subscription, then
+// at most Options.FirstMessageWait for the first messages (retained ones),
+// or, when its Upstream replays stored messages, until ctx ends for all of
+// them.
 func (q *query) Frames(ctx context.Context) (data.Frames, error) {
 	q.feed.touch(q.tap)
 	switch {
@@ -68,6 +73,9 @@ func (q *query) Frames(ctx context.Context) (data.Frames, error) {
 		}
 		q.read = false
 	case q.fresh:
+		if err := q.awaitConfirmation(ctx); err != nil {
+			return nil, err
+		}
 		timer := time.NewTimer(q.feed.opts.FirstMessageWait)
 		select {
 		case <-q.tap.first:
@@ -99,13 +107,39 @@ func (q *query) Frames(ctx context.Context) (data.Frames, error) {
 	return frames, nil
 }
 
+// awaitConfirmation waits, at most Options.SubscribeWait, until the
+// Upstream confirmed the tap's subscription, and notes when it did not.
+func (q *query) awaitConfirmation(ctx context.Context) error {
+	if q.tap.confirmed == nil {
+		return nil
+	}
+	timer := time.NewTimer(q.feed.opts.SubscribeWait)
+	defer timer.Stop()
+	select {
+	case <-q.tap.confirmed:
+	case <-timer.C:
+		q.unconfirmed = true
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
 // Path is the channel path when the query streams.
 func (q *query) Path() string { return q.path }
 
-// Notices warn about ignored fields.
+// Notices warn about ignored fields, and about a subscription that was
+// not confirmed in time.
 func (q *query) Notices() []data.Notice {
-	if len(q.unknown) == 0 {
-		return nil
+	var notices []data.Notice
+	if len(q.unknown) > 0 {
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: source.UnknownFieldsNotice(q.unknown)})
 	}
-	return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: source.UnknownFieldsNotice(q.unknown)}}
+	if q.unconfirmed {
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+			"The connection has not confirmed the subscription to %s yet (waited %s): its values, retained ones too, "+
+				"appear once it does. Save & test tells whether the data source can connect.",
+			streaming.Excerpt(q.q.Target), q.feed.opts.SubscribeWait)})
+	}
+	return notices
 }

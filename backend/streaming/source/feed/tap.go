@@ -57,11 +57,12 @@ type tap struct {
 	logger Logger
 
 	// ready is closed once the subscription was made or refused; then
-	// unsubscribe (and replayed) or subscribeErr is set (under the Feed's
-	// mu).
+	// unsubscribe (and replayed and confirmed) or subscribeErr is set
+	// (under the Feed's mu).
 	ready        chan struct{}
 	subscribeErr error
 	replayed     <-chan struct{}
+	confirmed    <-chan struct{}
 
 	// Guarded by the Feed's mu.
 	unsubscribe func()

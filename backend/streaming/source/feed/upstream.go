@@ -51,6 +51,13 @@ type Subscribed struct {
 	// waits for it (bounded by the request's deadline) instead of for the
 	// first live messages.
 	Replayed <-chan struct{}
+	// Confirmed, when not nil, is closed once the upstream confirmed the
+	// subscription (an MQTT broker's SUBACK): only then can messages, and
+	// retained ones, arrive. A query that made the tap waits for it, at
+	// most Options.SubscribeWait, before it waits FirstMessageWait for the
+	// first messages; past that wait its answer carries a notice. Nil
+	// means the subscription is live when Subscribe returns.
+	Confirmed <-chan struct{}
 }
 
 // UpstreamStats are an Upstream's connection state and counters; counters

@@ -72,6 +72,9 @@ type filter struct {
 	// gen is the connection the broker confirmed the subscription on, 0
 	// for none.
 	gen uint64
+	// confirmed is closed when the broker first confirmed the
+	// subscription.
+	confirmed chan struct{}
 }
 
 // New checks the settings and starts a Client, which connects in the
@@ -204,7 +207,7 @@ func (c *Client) Subscribe(filterName string, handler func(Message)) (unsubscrib
 		return c.unsubscriber(f, sub), nil
 	}
 	c.nextID++
-	f = &filter{name: filterName, id: c.nextID, subs: []*subscriber{sub}}
+	f = &filter{name: filterName, id: c.nextID, subs: []*subscriber{sub}, confirmed: make(chan struct{})}
 	c.filters[f.name], c.byID[f.id] = f, f
 	if strings.ContainsAny(f.name, "+#") {
 		c.wild[f.name] = f
@@ -223,6 +226,19 @@ func (c *Client) Subscribe(filterName string, handler func(Message)) (unsubscrib
 		}
 	}
 	return c.unsubscriber(f, sub), nil
+}
+
+// Confirmed is closed once the broker confirmed the subscription of
+// filterName (its SUBACK), the first time: messages that match it,
+// retained ones too, arrive from then on. It is nil when filterName is not
+// subscribed.
+func (c *Client) Confirmed(filterName string) <-chan struct{} {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if f := c.filters[filterName]; f != nil {
+		return f.confirmed
+	}
+	return nil
 }
 
 // unsubscriber is the unsubscribe function of sub on f.
@@ -274,6 +290,9 @@ func (c *Client) send(f *filter, gen uint64) error {
 	switch {
 	case err == nil:
 		c.mu.Lock()
+		if f.gen == 0 {
+			close(f.confirmed)
+		}
 		f.gen = gen
 		c.mu.Unlock()
 	case errors.As(err, &refused):

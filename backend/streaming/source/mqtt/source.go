@@ -57,7 +57,10 @@ func (u upstream) Subscribe(sub feed.Subscription, handler func(feed.Message)) (
 	unsubscribe, err := u.c.Subscribe(sub.Target, func(m Message) {
 		handler(feed.Message{Series: m.Topic, Payload: m.Payload, Arrival: m.Arrival, Retained: m.Retained})
 	})
-	return feed.Subscribed{Unsubscribe: unsubscribe}, err
+	if err != nil {
+		return feed.Subscribed{}, err
+	}
+	return feed.Subscribed{Unsubscribe: unsubscribe, Confirmed: u.c.Confirmed(sub.Target)}, nil
 }
 
 func (u upstream) Health(ctx context.Context) error { return u.c.Health(ctx) }

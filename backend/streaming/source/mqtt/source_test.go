@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/mqtt/mqtttest"
@@ -77,6 +78,37 @@ var _ = Describe("The MQTT source", func() {
 			})
 		})
 	}
+
+	It("answers the first QueryData after it opened with the retained message, though connecting takes longer than the wait for first messages", func() {
+		feedtest.NoLeaks()
+		topic := uniqueTopic("slowlink")
+		newPublisher(shared).publish(topic, `{"v": 7}`, 1, true)
+		// Every connection takes a second to reach the broker, four times
+		// the 250 ms a fresh query waits for retained messages.
+		src, _ := openSource(map[string]any{"source": "mqtt", "uri": slowLink(shared.URL("plain"), time.Second)}, nil)
+		q, err := src.Query([]byte(`{"topic": "`+topic+`"}`), source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+		Expect(err).NotTo(HaveOccurred())
+		frames, err := q.Frames(feedtest.ContextFor(20 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(frames).To(HaveLen(1))
+		Expect(frames[0].Fields).To(HaveLen(2))
+		Expect(feedtest.Text(frames[0].Fields[1])).To(Equal([]string{"7"}))
+		Expect(q.Notices()).To(BeEmpty())
+	})
+
+	It("answers a QueryData while the broker is down after a bounded wait, with a notice that says why it is empty", func() {
+		src, _ := openSource(map[string]any{"source": "mqtt", "uri": fmt.Sprintf("tcp://127.0.0.1:%d", feedtest.FreePort())}, nil)
+		q, err := src.Query([]byte(`{"topic": "plant/#"}`), source.Range{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+		Expect(err).NotTo(HaveOccurred())
+		start := time.Now()
+		frames, err := q.Frames(feedtest.ContextFor(20 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(time.Since(start)).To(BeNumerically(">=", feed.DefaultSubscribeWait))
+		Expect(frames).To(HaveLen(1))
+		Expect(frames[0].Rows()).To(BeZero())
+		Expect(q.Notices()).To(ConsistOf(HaveField("Text", And(
+			ContainSubstring(`has not confirmed the subscription to "plant/#"`), ContainSubstring("Save & test")))))
+	})
 
 	It("resumes a stream by itself after the broker was killed and restarted, and counts the reconnect", func() {
 		feedtest.NoLeaks()
