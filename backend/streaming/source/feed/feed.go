@@ -246,8 +246,18 @@ func (f *Feed) acquire(q Query, now time.Time, stream bool, since time.Time) (*t
 		f.mu.Unlock()
 		sub, err := f.up.Subscribe(f.opts.subscription(q, since, f.opts.Settings.HistoryMaxRows), t.handle)
 		unsubscribe := sub.Unsubscribe
+		covered := time.Now()
+		switch {
+		case sub.Replayed != nil:
+			covered = since
+		case !since.IsZero():
+			// Asked for stored messages, the Upstream made a live
+			// subscription: it keeps nothing of the target.
+			t.unstored.Store(true)
+		}
 		f.mu.Lock()
 		t.unsubscribe, t.replayed, t.confirmed, t.subscribeErr = unsubscribe, sub.Replayed, sub.Confirmed, err
+		t.covered = covered
 		close(t.ready)
 		switch {
 		case err != nil:

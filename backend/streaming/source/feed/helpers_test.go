@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +45,10 @@ type memUpstream struct {
 	slowReplay chan struct{}
 	// subscriptions are the Subscribe calls' subscriptions, in order.
 	subscriptions []feed.Subscription
+	// storedCalls are the Stored calls, in order; storedErr, when set, is
+	// what Stored fails with.
+	storedCalls []storedCall
+	storedErr   error
 	// confirm, when set, is every subscription's Subscribed.Confirmed, as
 	// a broker's SUBACK that has not come yet: retained messages follow
 	// when it is closed.
@@ -167,6 +173,45 @@ func (u *memUpstream) store(series, payload string, arrival time.Time) {
 	u.stored = append(u.stored, feed.Message{Series: series, Payload: []byte(payload), Arrival: arrival})
 	u.mu.Unlock()
 	u.publishAt(series, payload, arrival)
+}
+
+// Stored makes memUpstream a Store of what store kept, once it kept
+// something.
+func (u *memUpstream) Stored(ctx context.Context, sub feed.Subscription, until time.Time) ([]feed.Message, bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.storedCalls = append(u.storedCalls, storedCall{sub: sub, until: until})
+	switch {
+	case u.storedErr != nil:
+		return nil, false, u.storedErr
+	case !u.storing:
+		return nil, false, nil
+	case ctx.Err() != nil:
+		return nil, false, ctx.Err()
+	}
+	var out []feed.Message
+	for _, m := range u.stored {
+		if matches(sub.Target, m.Series) && !m.Arrival.Before(sub.Since) && m.Arrival.Before(until) {
+			out = append(out, m)
+		}
+	}
+	if sub.MaxReplay > 0 && len(out) > sub.MaxReplay {
+		out = out[len(out)-sub.MaxReplay:]
+	}
+	return out, true, nil
+}
+
+// storedCall is one call of Stored.
+type storedCall struct {
+	sub   feed.Subscription
+	until time.Time
+}
+
+// calls are the Stored calls so far.
+func (u *memUpstream) calls() []storedCall {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return slices.Clone(u.storedCalls)
 }
 
 // lastSubscription is the newest Subscribe call's subscription.
@@ -313,4 +358,13 @@ func restartStream(f *feed.Feed, path string) (*feedtest.Recorder, <-chan error)
 		Eventually(done).WithTimeout(10 * time.Second).Should(Receive())
 	})
 	return rec, done
+}
+
+// upTo are the numbers from … to as text.
+func upTo(from, to int) []string {
+	var out []string
+	for n := from; n <= to; n++ {
+		out = append(out, strconv.Itoa(n))
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,7 +108,97 @@ var _ = Describe("Stored history (an Upstream that replays)", func() {
 		Expect(sub.MaxReplay).To(Equal(5))
 		fr, err := q.Frames(context.Background())
 		Expect(err).NotTo(HaveOccurred())
-		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"3", "4", "5", "6", "7"}), "the newest five stored")
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"0", "1", "2", "3", "4", "5", "6", "7"}),
+			"the newest five replayed into the tap, the three before them read for this query")
+		Expect(up.calls()).To(HaveLen(1))
+		Expect(up.calls()[0].sub.MaxReplay).To(Equal(5), "at most historyMaxRows read for one query")
+	})
+
+	It("read the part of a later, wider range that the tap does not hold from the store, without keeping it", func() {
+		f, up, _ := newFeed(feed.Settings{Linger: time.Hour})
+		DeferCleanup(f.Close)
+		base := time.Now().Add(-50 * time.Minute)
+		for i := range 6 {
+			up.store("orders.eu", fmt.Sprintf(`{"n": %d}`, i), base.Add(time.Duration(i)*time.Minute))
+		}
+		// A panel over the last 10 minutes makes the tap: it replays
+		// nothing, and holds what comes from then on.
+		recent := source.Range{From: time.Now().Add(-10 * time.Minute), To: time.Now().Add(time.Minute), MaxPoints: 1000}
+		q, err := f.Query(query(map[string]any{"topic": "orders.eu", "withStreaming": true}), recent)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = q.Frames(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		path := q.Path()
+		_, rec := feedtest.Stream(f, path)
+		for i := 6; i < 9; i++ {
+			up.store("orders.eu", fmt.Sprintf(`{"n": %d}`, i), time.Now())
+		}
+		Eventually(func() []string { return rec.Values("n") }).Should(Equal([]string{"6", "7", "8"}))
+
+		// The last hour: the six stored before the tap came from the store.
+		r := lastHour()
+		q, err = f.Query(query(map[string]any{"topic": "orders.eu"}), r)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(q.Points()).To(BeEquivalentTo(1000), "the budget counts what the store may add")
+		fr, err := q.Frames(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal(upTo(0, 8)))
+		Expect(q.Notices()).To(BeEmpty())
+		calls := up.calls()
+		Expect(calls).To(HaveLen(1))
+		Expect(calls[0].sub.Since).To(BeTemporally("==", r.From))
+		Expect(calls[0].until).To(BeTemporally(">=", recent.From), "up to when the tap was made")
+		Expect(calls[0].until).To(BeTemporally("<=", time.Now()))
+
+		// maxDataPoints bounds the answer: the newest, and no store read
+		// when the tap alone fills it.
+		few := lastHour()
+		few.MaxPoints = 2
+		Expect(feedtest.Text(frames(f, map[string]any{"topic": "orders.eu"}, few)[0].Fields[1])).To(Equal([]string{"7", "8"}))
+		Expect(up.calls()).To(HaveLen(1))
+		few.MaxPoints = 5
+		Expect(feedtest.Text(frames(f, map[string]any{"topic": "orders.eu"}, few)[0].Fields[1])).To(Equal(upTo(4, 8)))
+		Expect(up.calls()[1].sub.MaxReplay).To(Equal(2), "only as many as the answer can still take")
+
+		// The tap keeps only what it had: a new viewer is given 6, 7, 8.
+		initial, err := f.Admit(path, time.Now())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(feedtest.Text(initial.Fields[1])).To(Equal([]string{"6", "7", "8"}))
+	})
+
+	It("answer with what the tap holds and a notice when the store cannot be read, and stop asking one that keeps nothing", func() {
+		f, up, _ := newFeed(feed.Settings{Linger: time.Hour})
+		DeferCleanup(f.Close)
+		// A viewer makes the tap: whether the target is stored is not
+		// known yet.
+		path := forgePath("mqtt", "orders.eu", "")
+		_, err := f.Admit(path, time.Now())
+		Expect(err).NotTo(HaveOccurred())
+		// A range that starts after the tap was made needs no store.
+		recent := source.Range{From: time.Now(), To: time.Now().Add(time.Minute), MaxPoints: 1000}
+		up.publish("orders.eu", `{"n": 1}`)
+		Eventually(func() int { return frames(f, map[string]any{"topic": "orders.eu"}, recent)[0].Rows() }).Should(Equal(1))
+		Expect(up.calls()).To(BeEmpty())
+
+		up.mu.Lock()
+		up.storedErr = errors.New("stream lookup timed out")
+		up.mu.Unlock()
+		q, err := f.Query(query(map[string]any{"topic": "orders.eu"}), lastHour())
+		Expect(err).NotTo(HaveOccurred())
+		fr, err := q.Frames(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(feedtest.Text(fr[0].Fields[1])).To(Equal([]string{"1"}))
+		Expect(up.calls()).To(HaveLen(1))
+		Expect(q.Notices()).To(ConsistOf(HaveField("Text", And(ContainSubstring("could not be read"), ContainSubstring("stream lookup timed out")))))
+
+		// A store that keeps nothing of the target is not asked again by
+		// the tap's later queries.
+		up.mu.Lock()
+		up.storedErr = nil
+		up.mu.Unlock()
+		frames(f, map[string]any{"topic": "orders.eu"}, lastHour())
+		frames(f, map[string]any{"topic": "orders.eu"}, lastHour())
+		Expect(up.calls()).To(HaveLen(2))
 	})
 
 	It("gives up waiting for the replay when the request's deadline comes", func() {

@@ -28,6 +28,9 @@ type query struct {
 	// unconfirmed is set when the query made the tap and the Upstream did
 	// not confirm the subscription within Options.SubscribeWait.
 	unconfirmed bool
+	// storedErr is why the older rows of the range could not be read from
+	// a Store.
+	storedErr error
 }
 
 // rows reads the tap's rows within the time range, once, sorted by time
@@ -39,11 +42,7 @@ func (q *query) rows() []history.Entry {
 		q.read = true
 		q.entries = q.tap.ring.Range(q.r.From, q.r.To)
 		slices.SortStableFunc(q.entries, func(a, b history.Entry) int { return a.Row.Time.Compare(b.Row.Time) })
-		limit := q.r.MaxPoints
-		if limit <= 0 {
-			limit = streaming.DefaultMaxPoints
-		}
-		if int64(len(q.entries)) > limit {
+		if limit := q.limit(); int64(len(q.entries)) > limit {
 			q.entries = q.entries[int64(len(q.entries))-limit:]
 		}
 	}
@@ -52,7 +51,13 @@ func (q *query) rows() []history.Entry {
 
 // Points counts the values of the rows within the range when planned: rows
 // times value fields.
-func (q *query) Points() int64 { return int64(len(q.rows())) * int64(max(1, q.tap.columns())) }
+func (q *query) Points() int64 {
+	rows := int64(len(q.rows()))
+	if s, _ := q.store(); s != nil {
+		rows = q.limit() // older rows may come from the Store
+	}
+	return rows * int64(max(1, q.tap.columns()))
+}
 
 // Frames returns the rows within the range: one wide frame when streaming
 // (the channel's layout, so that the stream continues it), one frame per
@@ -94,7 +99,10 @@ func (q *query) Frames(ctx context.Context) (data.Frames, error) {
 		}
 		q.read = false
 	}
-	entries := q.rows()
+	entries, err := q.withStored(ctx, q.rows())
+	if err != nil {
+		return nil, err
+	}
 	if q.q.WithStreaming {
 		f, _ := q.tap.wideFrame(entries, 0)
 		return data.Frames{f}, nil
@@ -140,6 +148,9 @@ func (q *query) Notices() []data.Notice {
 			"The connection has not confirmed the subscription to %s yet (waited %s): its values, retained ones too, "+
 				"appear once it does. Save & test tells whether the data source can connect.",
 			streaming.Excerpt(q.q.Target), q.feed.opts.SubscribeWait)})
+	}
+	if n := q.storedNotice(); n != nil {
+		notices = append(notices, *n)
 	}
 	return notices
 }

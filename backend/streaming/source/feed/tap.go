@@ -2,6 +2,7 @@ package feed
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -63,6 +64,13 @@ type tap struct {
 	subscribeErr error
 	replayed     <-chan struct{}
 	confirmed    <-chan struct{}
+	// covered is from when the subscription delivers every message: its
+	// Since when the Upstream replays, otherwise when it was made. Set
+	// with the above.
+	covered time.Time
+	// unstored is set once a Store said it keeps nothing of the tap's
+	// target: queries stop asking it.
+	unstored atomic.Bool
 
 	// Guarded by the Feed's mu.
 	unsubscribe func()

@@ -93,3 +93,18 @@ type Upstream interface {
 	// Close ends the connection.
 	Close()
 }
+
+// Store is an Upstream that keeps its messages and reads them back on
+// demand (a NATS JetStream stream). A query whose time range starts
+// before the rows its tap holds reads the older ones from it, at most as
+// many as the query can still return; the tap's history is not changed.
+// Stored may be called from any goroutine, concurrently with Subscribe's
+// handlers and other calls.
+type Store interface {
+	// Stored returns the newest sub.MaxReplay messages (all when it is 0
+	// or less) of sub.Target and sub.Params stored from sub.Since on and
+	// before until, oldest first, each with Arrival when it was stored.
+	// ok is false, with no error, when nothing stores the target. It stops
+	// with ctx's error when ctx ends first.
+	Stored(ctx context.Context, sub Subscription, until time.Time) (msgs []Message, ok bool, err error)
+}
