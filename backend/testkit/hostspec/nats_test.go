@@ -57,6 +57,40 @@ var _ = Describe("NATS data sources", func() {
 		Expect(readValues(ctx, sub, "n", 99)).To(Equal(later), "the stream goes on after the last stored message, each once")
 	}, SpecTimeout(3*streamTimeout))
 
+	It("answer a later query over a wider range with the older messages JetStream stored, though the tap began later", func(ctx SpecContext) {
+		subject := contract.NATSStoredRoot + uniqueUID("wider")
+		for v := range 30 {
+			Expect(natsServer.PublishStored(subject, fmt.Appendf(nil, `{"n":%d}`, v), fmt.Sprintf("%s-%d", subject, v))).To(Succeed())
+		}
+		ds := sourceInstance(uniqueUID("nats-wider"), "nats", map[string]any{"url": natsServer.URL()}, nil)
+		DeferCleanup(retire, host, ds)
+		Eventually(func() pluginv2.CheckHealthResponse_HealthStatus { return checkHealth(ctx, ds).GetStatus() }).
+			WithTimeout(streamTimeout).Should(Equal(pluginv2.CheckHealthResponse_OK))
+
+		// A panel over a range that starts now makes the tap: it holds
+		// nothing stored before.
+		start := time.Now()
+		recent := func() pluginhost.Query {
+			return pluginhost.Query{JSON: fmt.Sprintf(`{"subject":%q}`, subject), From: start, To: time.Now().Add(time.Minute), MaxDataPoints: 1000}
+		}
+		Expect(fieldValues(queryFrame(ctx, ds, recent()), "n")).To(BeEmpty())
+		for v := 30; v < 40; v++ {
+			Expect(natsServer.Publish(subject, fmt.Appendf(nil, `{"n":%d}`, v))).To(Succeed())
+		}
+		Eventually(func() []float64 { return fieldValues(queryFrame(ctx, ds, recent()), "n") }).WithTimeout(streamTimeout).Should(HaveLen(10))
+
+		// The last hour: the thirty stored before come from the stream,
+		// then the tap's ten, each once and in order.
+		wide := pluginhost.Query{JSON: fmt.Sprintf(`{"subject":%q}`, subject), From: start.Add(-time.Hour), To: time.Now().Add(time.Minute), MaxDataPoints: 1000}
+		want := make([]float64, 40)
+		for i := range want {
+			want[i] = float64(i)
+		}
+		Expect(fieldValues(queryFrame(ctx, ds, wide), "n")).To(Equal(want))
+		wide.MaxDataPoints = 15
+		Expect(fieldValues(queryFrame(ctx, ds, wide), "n")).To(Equal(want[25:]), "the newest maxDataPoints")
+	}, SpecTimeout(3*streamTimeout))
+
 	It("say in plain words that the server refused the credentials, never repeating them", func(ctx SpecContext) {
 		secured, err := natstest.Start(natstest.Config{Auth: natstest.AuthToken})
 		Expect(err).NotTo(HaveOccurred())

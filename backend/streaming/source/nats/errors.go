@@ -14,6 +14,7 @@ var ErrClosed = errors.New("nats: the client is closed")
 // not cover. It wraps streaming.ErrOutOfBounds.
 var ErrNotAllowed = fmt.Errorf("not in allowedTopics: %w", streaming.ErrOutOfBounds)
 
-// ErrNotConnected marks a subscription that needed the server (to look
-// up the JetStream stream of its subject) while the connection was down.
+// ErrNotConnected marks a subscription, or a read of stored messages
+// (Client.Stored), that needed the server (to look up the JetStream stream
+// of its subject) while the connection was down.
 var ErrNotConnected = errors.New("not connected to NATS")

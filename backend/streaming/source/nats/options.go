@@ -33,8 +33,9 @@ type Options struct {
 	// DefaultReconnectWait (500 ms) and DefaultReconnectJitter (500 ms).
 	ReconnectWait   time.Duration
 	ReconnectJitter time.Duration
-	// RequestTimeout bounds each JetStream request a subscription makes
-	// (the stream lookup, the consumers that find its start). Zero means
+	// RequestTimeout bounds each JetStream request a subscription or a
+	// read of stored messages makes (the stream lookup, the consumers that
+	// find its start). Zero means
 	// DefaultRequestTimeout (5 s).
 	RequestTimeout time.Duration
 	// PingInterval is how often the client pings a silent server; two

@@ -2,6 +2,7 @@ package nats
 
 import (
 	"context"
+	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
@@ -56,6 +57,20 @@ func (u upstream) Subscribe(sub feed.Subscription, handler func(feed.Message)) (
 		handler(feed.Message{Series: m.Subject, Payload: m.Payload, Arrival: m.Arrival})
 	})
 	return feed.Subscribed{Unsubscribe: s.Unsubscribe, Replayed: s.Replayed}, err
+}
+
+// Stored makes the source a feed.Store: a query whose range starts before
+// its tap's history reads the older messages from the JetStream stream.
+func (u upstream) Stored(ctx context.Context, sub feed.Subscription, until time.Time) ([]feed.Message, bool, error) {
+	msgs, ok, err := u.c.Stored(ctx, sub.Target, sub.Since, until, sub.MaxReplay)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out := make([]feed.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = feed.Message{Series: m.Subject, Payload: m.Payload, Arrival: m.Arrival}
+	}
+	return out, true, nil
 }
 
 func (u upstream) Health(ctx context.Context) error { return u.c.Health(ctx) }
