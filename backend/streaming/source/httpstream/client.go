@@ -74,8 +74,10 @@ func New(s web.Settings, o Options) (*Client, error) {
 }
 
 // checkRedirect follows at most Options.MaxRedirects redirects, and only
-// within the first request's scheme, host and port: the settings'
-// credentials go to no other server.
+// within the first request's scheme, host and port, so that the settings'
+// credentials go to no other server, and to paths a query could name
+// (web.Settings.CheckRedirect: under the base URL's path, and covered by
+// allowedTopics).
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > c.o.MaxRedirects {
 		return fmt.Errorf("%w: more than %d redirects from %s", ErrRedirectRefused, c.o.MaxRedirects, web.Where(via[0].URL))
@@ -83,6 +85,10 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !web.SameOrigin(via[0].URL, req.URL) {
 		return fmt.Errorf("%w: %s redirected to %s, another scheme, host or port; Pulse follows redirects within %s only, so that the data source's credentials go to no other server",
 			ErrRedirectRefused, web.Where(via[len(via)-1].URL), web.Where(req.URL), via[0].URL.Scheme+"://"+via[0].URL.Host)
+	}
+	if err := c.s.CheckRedirect(req.URL); err != nil {
+		return fmt.Errorf("%w: %s redirected to a place a query may not read: %v; Pulse follows redirects only to paths a query could name",
+			ErrRedirectRefused, web.Where(via[len(via)-1].URL), err)
 	}
 	return nil
 }

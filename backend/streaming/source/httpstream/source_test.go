@@ -308,6 +308,37 @@ var _ = Describe("The HTTP source", func() {
 		Expect(logs.All()).NotTo(ContainSubstring(secretToken))
 	})
 
+	It("refuses a redirect within the host to a path outside the base URL's or past allowedTopics: the path never hears from it", func() {
+		var hits atomic.Int64
+		mux := http.NewServeMux()
+		mux.HandleFunc("/api/live/out", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/admin/stream", http.StatusFound)
+		})
+		mux.HandleFunc("/api/live/aside", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/api/private", http.StatusFound)
+		})
+		for _, p := range []string{"/admin/stream", "/api/private"} {
+			mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				sseHeaders(w)
+				fmt.Fprint(w, "data: {\"n\": 666}\n\n")
+			})
+		}
+		srv := httptest.NewServer(mux)
+		DeferCleanup(srv.Close)
+		src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL + "/api", "allowedTopics": []string{"live/*"}},
+			map[string]string{"bearerToken": secretToken})
+		out := streamQuery(src, map[string]any{"path": "live/out"})
+		aside := streamQuery(src, map[string]any{"path": "live/aside"})
+		Eventually(logs.All).WithTimeout(long).Should(And(
+			ContainSubstring(`outside the data source's URL path "/api/"`),
+			ContainSubstring("not among the paths this data source allows")))
+		Consistently(hits.Load).WithTimeout(500 * time.Millisecond).Should(BeZero())
+		Expect(out.rec.Values("n")).To(BeEmpty())
+		Expect(aside.rec.Values("n")).To(BeEmpty())
+		Expect(logs.All()).NotTo(ContainSubstring(secretToken))
+	})
+
 	It("follows a redirect within the same host, keeping the credentials", func() {
 		got := make(chan string, 100)
 		mux := http.NewServeMux()
