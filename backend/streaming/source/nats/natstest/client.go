@@ -20,8 +20,8 @@ const (
 )
 
 // clientOptions authenticate the harness's connections: as UserName on a
-// server with AuthUsers, with the token on one with AuthToken, trusting
-// the PKI's CA on one with TLS.
+// server with AuthUsers, with the token on one with AuthToken, as Creds's
+// user on one with AuthOperator, trusting the PKI's CA on one with TLS.
 func (s *Server) clientOptions() []nats.Option {
 	opts := []nats.Option{nats.Name("pulse-natstest")}
 	switch s.config.Auth {
@@ -29,6 +29,8 @@ func (s *Server) clientOptions() []nats.Option {
 		opts = append(opts, nats.Token(s.Token))
 	case AuthUsers:
 		opts = append(opts, nats.UserInfo(UserName, s.Password))
+	case AuthOperator:
+		opts = append(opts, nats.UserJWTAndSeed(s.userJWT, s.userSeed))
 	}
 	if s.PKI != nil {
 		roots := x509.NewCertPool()

@@ -2,6 +2,10 @@
 // manner of net/http/httptest: each [Server] is a nats-server of its own,
 // with JetStream, on a free loopback port, configured from a generated
 // file in a temporary directory that also holds its JetStream store.
+// It authenticates clients as [Config.Auth] says: anonymously, with a
+// token, users with passwords or NKeys, or in operator mode
+// ([AuthOperator]) with JWTs: every key, JWT and .creds content is made
+// fresh at run time, none is checked in.
 //
 // It is a helper for specs only: production code never imports it. It
 // uses no Gomega; every failure is an error that says what went wrong,

@@ -42,6 +42,13 @@ const (
 	// AuthUsers accepts two users only: UserName with Server.Password,
 	// and the NKey user whose seed is Server.NKeySeed.
 	AuthUsers
+	// AuthOperator runs the server in operator mode (decentralised JWT
+	// auth): it trusts an operator made for it, which signed a system
+	// account and the account Server.Account, both preloaded in a MEMORY
+	// resolver; with JetStream, the account may use it. It accepts the
+	// users of that account whose .creds are Server.Creds, and refuses
+	// Server.ExpiredCreds, Server.RevokedCreds and [UntrustedCreds].
+	AuthOperator
 )
 
 // Config says how to configure a Server.
@@ -69,6 +76,21 @@ type Server struct {
 	// NKeySeed is the seed ("SU…") of the NKey user of a server with
 	// AuthUsers; NKeyPublic is its public key ("U…").
 	NKeySeed, NKeyPublic string
+	// Creds is the content of a .creds file (a user JWT and its NKey
+	// seed) of a user of Account, on a server with AuthOperator: the
+	// server accepts it.
+	Creds string
+	// ExpiredCreds is the .creds content of a user of Account whose JWT
+	// expired an hour before the server started; RevokedCreds that of a
+	// user whose JWT Account revoked. A server with AuthOperator refuses
+	// both.
+	ExpiredCreds, RevokedCreds string
+	// Account is the public key ("A…") of the account of Creds's user on
+	// a server with AuthOperator.
+	Account string
+
+	// userJWT and userSeed are Creds's, for the harness's connections.
+	userJWT, userSeed string
 
 	config Config
 	dir    string
@@ -139,6 +161,14 @@ func (s *Server) configure() error {
 		}
 		s.NKeySeed = string(seed)
 		fmt.Fprintf(&c, "authorization {\n  users: [\n    {user: %q, password: %q}\n    {nkey: %q}\n  ]\n}\n", UserName, s.Password, s.NKeyPublic)
+	case AuthOperator:
+		t, err := newTrust(!s.config.NoJetStream)
+		if err != nil {
+			return err
+		}
+		s.Creds, s.ExpiredCreds, s.RevokedCreds, s.Account = t.creds, t.expiredCreds, t.revokedCreds, t.accountPublic
+		s.userJWT, s.userSeed = t.userJWT, t.userSeed
+		c.WriteString(t.conf())
 	default:
 		return fmt.Errorf("natstest: unknown Auth %d", s.config.Auth)
 	}

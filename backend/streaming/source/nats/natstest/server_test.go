@@ -6,9 +6,11 @@ import (
 	"crypto/x509"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nkeys"
@@ -104,6 +106,63 @@ var _ = Describe("Server", func() {
 		nc, err = nats.Connect(s.URL(), nats.Nkey(public, kp.Sign))
 		Expect(err).NotTo(HaveOccurred())
 		nc.Close()
+	})
+
+	It("trusts an operator with AuthOperator: accepts Creds, with JetStream, and refuses expired, revoked and untrusted creds", func() {
+		s, err := natstest.Start(natstest.Config{Auth: natstest.AuthOperator})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		Expect(s.Account).To(HavePrefix("A"))
+		Expect(s.Creds).To(ContainSubstring("-----BEGIN NATS USER JWT-----"))
+		Expect(s.Creds).To(ContainSubstring("-----BEGIN USER NKEY SEED-----"))
+		conf, err := os.ReadFile(filepath.Join(s.Dir(), "nats-server.conf"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(conf)).To(ContainSubstring("resolver: MEMORY"))
+
+		userJWT, err := nkeys.ParseDecoratedJWT([]byte(s.Creds))
+		Expect(err).NotTo(HaveOccurred())
+		kp, err := nkeys.ParseDecoratedUserNKey([]byte(s.Creds))
+		Expect(err).NotTo(HaveOccurred())
+		seed, err := kp.Seed()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(conf)).NotTo(ContainSubstring(string(seed)), "the server knows no user's seed")
+		_, err = nats.Connect(s.URL(), nats.MaxReconnects(0))
+		Expect(err).To(MatchError(nats.ErrAuthorization), "anonymous")
+		nc, err := nats.Connect(s.URL(), nats.UserJWTAndSeed(userJWT, string(seed)))
+		Expect(err).NotTo(HaveOccurred())
+		defer nc.Close()
+		Expect(s.CreateStream("OPERATOR", "operator.>")).To(Succeed())
+		Expect(s.PublishStored("operator.a", []byte("1"), "one")).To(Succeed())
+		js, err := jetstream.New(nc)
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		stream, err := js.Stream(ctx, "OPERATOR")
+		Expect(err).NotTo(HaveOccurred())
+		info, err := stream.Info(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.State.Msgs).To(BeEquivalentTo(1))
+
+		untrusted, err := natstest.UntrustedCreds()
+		Expect(err).NotTo(HaveOccurred())
+		for name, creds := range map[string]string{"expired": s.ExpiredCreds, "revoked": s.RevokedCreds, "untrusted": untrusted} {
+			Expect(creds).To(ContainSubstring("-----BEGIN USER NKEY SEED-----"), name)
+			userJWT, err := nkeys.ParseDecoratedJWT([]byte(creds))
+			Expect(err).NotTo(HaveOccurred(), name)
+			kp, err := nkeys.ParseDecoratedUserNKey([]byte(creds))
+			Expect(err).NotTo(HaveOccurred(), name)
+			seed, err := kp.Seed()
+			Expect(err).NotTo(HaveOccurred(), name)
+			_, err = nats.Connect(s.URL(), nats.UserJWTAndSeed(userJWT, string(seed)), nats.MaxReconnects(0))
+			Expect(err).To(MatchError(nats.ErrAuthorization), name)
+			// Expired and revoked users belong to the account Creds's
+			// user does, which the server trusts: it refuses them for
+			// their expiry and revocation.
+			claims, err := jwt.DecodeUserClaims(userJWT)
+			Expect(err).NotTo(HaveOccurred(), name)
+			Expect(claims.Issuer == s.Account).To(Equal(name != "untrusted"), name)
+			Expect(claims.Expires != 0 && claims.Expires < time.Now().Unix()).To(Equal(name == "expired"), name)
+		}
 	})
 
 	It("serves TLS with a certificate the PKI's CA signed, and runs without JetStream when asked", func() {
