@@ -2,9 +2,11 @@ package nats_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/nats-io/nkeys"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -35,6 +37,21 @@ func receivesLive(c *nats.Client, s *natstest.Server, subject string) {
 		_ = s.Publish(subject, payload(1))
 		return col.payloads()
 	}).WithTimeout(20 * time.Second).WithPolling(200 * time.Millisecond).ShouldNot(BeEmpty())
+}
+
+// credsParts are the secrets of a .creds file's content: its user JWT's
+// payload and signature, and its NKey seed; no message may quote any.
+func credsParts(creds string) []string {
+	GinkgoHelper()
+	userJWT, err := nkeys.ParseDecoratedJWT([]byte(creds))
+	Expect(err).NotTo(HaveOccurred())
+	parts := strings.Split(userJWT, ".")
+	Expect(parts).To(HaveLen(3))
+	kp, err := nkeys.ParseDecoratedUserNKey([]byte(creds))
+	Expect(err).NotTo(HaveOccurred())
+	seed, err := kp.Seed()
+	Expect(err).NotTo(HaveOccurred())
+	return []string{userJWT, parts[1], parts[2], string(seed)}
 }
 
 var _ = Describe("The client", func() {
@@ -90,6 +107,54 @@ var _ = Describe("The client", func() {
 			Expect(c.Stats().Connected).To(BeFalse())
 			Expect(c.String()).NotTo(ContainSubstring(tc.secret))
 			c.Close()
+		}
+	})
+
+	It("connects with the content of a .creds file to a server in operator mode, subscribes, receives, and replays JetStream", func() {
+		feedtest.NoLeaks()
+		s := ownServer(natstest.Config{Auth: natstest.AuthOperator})
+		c := newClient(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(s.Creds)})
+		healthy(c)
+		receivesLive(c, s, "creds."+unique())
+
+		root := stream(s)
+		store(s, root+".a", 1, 5)
+		col := &collector{}
+		sub, err := c.Subscribe(root+".a", time.Now().Add(-time.Hour), 0, col.Handle)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(sub.Unsubscribe)
+		Eventually(sub.Replayed).WithTimeout(20 * time.Second).Should(BeClosed())
+		Expect(col.payloads()).To(Equal(payloads(1, 5)))
+		store(s, root+".a", 6, 6)
+		Eventually(col.payloads).WithTimeout(20 * time.Second).Should(Equal(payloads(1, 6)))
+	})
+
+	It("says in plain words that an operator-mode server refused expired, revoked or untrusted creds, quoting neither the JWT nor the seed in the error or the log", func() {
+		feedtest.NoLeaks()
+		s := ownServer(natstest.Config{Auth: natstest.AuthOperator, NoJetStream: true})
+		untrusted, err := natstest.UntrustedCreds()
+		Expect(err).NotTo(HaveOccurred())
+		for name, creds := range map[string]string{"expired": s.ExpiredCreds, "revoked": s.RevokedCreds, "untrusted": untrusted} {
+			By(name)
+			lines := &feedtest.Lines{}
+			o := fastOptions
+			o.Logger = lines
+			c, err := nats.New(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)}, o)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(c.Close)
+			err = c.Health(feedtest.ContextFor(20 * time.Second))
+			Expect(err).To(MatchError(ContainSubstring("NATS at "+s.URL()+": the server refused the credentials (authorization violation)")), name)
+			Expect(err).To(MatchError(ContainSubstring("check credentials")), name)
+			Expect(c.Stats().Connected).To(BeFalse())
+			// The client logged its refused attempts before the check below.
+			Eventually(func() int { return lines.Count("Authorization Violation") }).WithTimeout(20*time.Second).Should(BeNumerically(">", 0), name)
+			text := c.String()
+			c.Close()
+			for _, secret := range credsParts(creds) {
+				Expect(err.Error()).NotTo(ContainSubstring(secret), name)
+				Expect(lines.All()).NotTo(ContainSubstring(secret), name)
+				Expect(text).NotTo(ContainSubstring(secret), name)
+			}
 		}
 	})
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nats-io/nkeys"
 	. "github.com/onsi/ginkgo/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/conf"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/nats"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/nats/natstest"
 )
 
 // The secrets of the settings specs: no message may quote them.
@@ -127,6 +129,31 @@ var _ = Describe("Settings", func() {
 			map[string]string{"credentials": creds("eyJhbGciOiJlZDI1NTE5In0.eyJzdWIiOiJVIn0.c2ln", string(seed))})
 		Expect(err).To(MatchError(ContainSubstring("credentials")))
 		Expect(err.Error()).NotTo(ContainSubstring(string(seed)))
+	})
+
+	It("refuses a damaged .creds content, naming credentials and quoting neither its JWT nor its seed", func() {
+		good, err := natstest.UntrustedCreds()
+		Expect(err).NotTo(HaveOccurred())
+		_, err = parse(map[string]any{"url": "nats://a", "authType": "credentials"}, map[string]string{"credentials": good})
+		Expect(err).NotTo(HaveOccurred())
+		parts := credsParts(good)
+		userJWT, seed := parts[0], parts[3]
+		for name, creds := range map[string]string{
+			"a short seed":                strings.Replace(good, seed, seed[:len(seed)/2], 1),
+			"no seed":                     good[:strings.Index(good, "-----BEGIN USER NKEY SEED-----")],
+			"a JWT without its signature": strings.Replace(good, userJWT, userJWT[:strings.LastIndex(userJWT, ".")], 1),
+			"no JWT":                      good[strings.Index(good, "************************* IMPORTANT"):],
+			"the JWT twice, no seed":      good[:strings.Index(good, "************************* IMPORTANT")] + good[:strings.Index(good, "************************* IMPORTANT")],
+		} {
+			_, err := parse(map[string]any{"url": "nats://a", "authType": "credentials"}, map[string]string{"credentials": creds})
+			var fe *streaming.FieldError
+			Expect(errors.As(err, &fe)).To(BeTrue(), "%s: %v", name, err)
+			Expect(fe.Field).To(Equal("credentials"), name)
+			Expect(err).To(MatchError(ContainSubstring("must be the content of a .creds file")), name)
+			for _, secret := range append(parts, seed[:len(seed)/2]) {
+				Expect(err.Error()).NotTo(ContainSubstring(secret), name)
+			}
+		}
 	})
 
 	It("prints with every secret redacted, with any verb", func() {

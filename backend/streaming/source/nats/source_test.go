@@ -173,6 +173,24 @@ var _ = Describe("The NATS source", func() {
 		Expect(err.Error()).NotTo(ContainSubstring(auth.Token))
 	})
 
+	It("says in plain words that it connected with the content of a .creds file, or that the server refused it, quoting neither the JWT nor the seed", func() {
+		s := ownServer(natstest.Config{Auth: natstest.AuthOperator})
+		src, _ := openSource(map[string]any{"source": "nats", "url": s.URL(), "authType": "credentials"}, map[string]string{"credentials": s.Creds})
+		msg, err := src.CheckHealth(feedtest.ContextFor(20 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(msg).To(HavePrefix("Connected to NATS at " + s.URL() + ". JetStream is available"))
+		for _, secret := range credsParts(s.Creds) {
+			Expect(msg).NotTo(ContainSubstring(secret))
+		}
+
+		wrong, _ := openSource(map[string]any{"source": "nats", "url": s.URL(), "authType": "credentials"}, map[string]string{"credentials": s.RevokedCreds})
+		_, err = wrong.CheckHealth(feedtest.ContextFor(20 * time.Second))
+		Expect(err).To(MatchError(ContainSubstring("NATS at " + s.URL() + ": the server refused the credentials (authorization violation); check credentials")))
+		for _, secret := range credsParts(s.RevokedCreds) {
+			Expect(err.Error()).NotTo(ContainSubstring(secret))
+		}
+	})
+
 	It("refuses bad settings with the field's name, and never echoes a secret", func() {
 		for jsonData, want := range map[string]string{
 			`{"source":"nats"}`:                                            "url",
