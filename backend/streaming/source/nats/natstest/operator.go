@@ -1,6 +1,7 @@
 package natstest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type trust struct {
 	operatorJWT               string
 	systemPublic, systemJWT   string
 	accountPublic, accountJWT string
+	account                   nkeys.KeyPair // signs the users' JWTs
 	// userJWT and userSeed are the user of Server.Creds, creds, as whom
 	// the harness connects too; expiredCreds and revokedCreds are
 	// Server.ExpiredCreds and Server.RevokedCreds.
@@ -47,6 +49,7 @@ func newTrust(jetStream bool) (*trust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natstest: the account's key: %w", err)
 	}
+	t.account = account
 	if t.accountPublic, err = account.PublicKey(); err != nil {
 		return nil, fmt.Errorf("natstest: the account's public key: %w", err)
 	}
@@ -144,6 +147,17 @@ func credsOf(userJWT, seed string, err error) (string, error) {
 		return "", fmt.Errorf("natstest: a .creds file: %w", err)
 	}
 	return string(creds), nil
+}
+
+// CredsExpiring is the .creds content of a new user of Account whose JWT
+// expires at expires (to the second; the zero time is never): the server
+// accepts it until then, and ends its connections then. It is an error on
+// a server without [AuthOperator].
+func (s *Server) CredsExpiring(expires time.Time) (string, error) {
+	if s.account == nil {
+		return "", errors.New("natstest: CredsExpiring needs a server with AuthOperator")
+	}
+	return credsOf(issueUser(s.account, "expiring", expires))
 }
 
 // UntrustedCreds is the content of a .creds file of a user of a new

@@ -89,8 +89,10 @@ type Server struct {
 	// a server with AuthOperator.
 	Account string
 
-	// userJWT and userSeed are Creds's, for the harness's connections.
+	// userJWT and userSeed are Creds's, for the harness's connections;
+	// account is Account's key, which signs the users' JWTs.
 	userJWT, userSeed string
+	account           nkeys.KeyPair
 
 	config Config
 	dir    string
@@ -167,7 +169,7 @@ func (s *Server) configure() error {
 			return err
 		}
 		s.Creds, s.ExpiredCreds, s.RevokedCreds, s.Account = t.creds, t.expiredCreds, t.revokedCreds, t.accountPublic
-		s.userJWT, s.userSeed = t.userJWT, t.userSeed
+		s.userJWT, s.userSeed, s.account = t.userJWT, t.userSeed, t.account
 		c.WriteString(t.conf())
 	default:
 		return fmt.Errorf("natstest: unknown Auth %d", s.config.Auth)

@@ -165,6 +165,33 @@ var _ = Describe("Server", func() {
 		}
 	})
 
+	It("ends the connection of a user whose JWT expires while connected, with AuthOperator", func() {
+		s, err := natstest.Start(natstest.Config{Auth: natstest.AuthOperator, NoJetStream: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+		creds, err := s.CredsExpiring(time.Now().Add(2 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		userJWT, err := nkeys.ParseDecoratedJWT([]byte(creds))
+		Expect(err).NotTo(HaveOccurred())
+		kp, err := nkeys.ParseDecoratedUserNKey([]byte(creds))
+		Expect(err).NotTo(HaveOccurred())
+		seed, err := kp.Seed()
+		Expect(err).NotTo(HaveOccurred())
+		errs := make(chan error, 10)
+		nc, err := nats.Connect(s.URL(), nats.UserJWTAndSeed(userJWT, string(seed)), nats.MaxReconnects(0),
+			nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { errs <- err }))
+		Expect(err).NotTo(HaveOccurred())
+		defer nc.Close()
+		Eventually(errs).WithTimeout(10 * time.Second).Should(Receive(MatchError(nats.ErrAuthExpired)))
+		Eventually(nc.IsClosed).WithTimeout(10 * time.Second).Should(BeTrue())
+
+		plain, err := natstest.Start(natstest.Config{NoJetStream: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(plain.Stop)
+		_, err = plain.CredsExpiring(time.Now())
+		Expect(err).To(MatchError(ContainSubstring("AuthOperator")))
+	})
+
 	It("serves TLS with a certificate the PKI's CA signed, and runs without JetStream when asked", func() {
 		s, err := natstest.Start(natstest.Config{TLS: true, NoJetStream: true})
 		Expect(err).NotTo(HaveOccurred())
