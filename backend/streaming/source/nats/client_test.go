@@ -158,6 +158,32 @@ var _ = Describe("The client", func() {
 		}
 	})
 
+	It("logs that the server ended the connection when the user JWT of credentials expired, then reports the refusal, quoting neither the JWT nor the seed", func() {
+		feedtest.NoLeaks()
+		s := ownServer(natstest.Config{Auth: natstest.AuthOperator, NoJetStream: true})
+		creds, err := s.CredsExpiring(time.Now().Add(4 * time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		lines := &feedtest.Lines{}
+		o := fastOptions
+		o.Logger = lines
+		c, err := nats.New(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)}, o)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(c.Close)
+		healthy(c)
+		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
+		Eventually(func() int { return lines.Count("authentication expired") }).WithTimeout(20 * time.Second).Should(BeNumerically(">", 0))
+		// nats-server accepts a new connection during the second the JWT
+		// expires in, though it ended the old one.
+		Eventually(func() error {
+			err = c.Health(feedtest.ContextFor(10 * time.Second))
+			return err
+		}).WithTimeout(20 * time.Second).WithPolling(250 * time.Millisecond).Should(MatchError(ContainSubstring("the server refused the credentials (authorization violation); check credentials")))
+		for _, secret := range credsParts(creds) {
+			Expect(err.Error()).NotTo(ContainSubstring(secret))
+			Expect(lines.All()).NotTo(ContainSubstring(secret))
+		}
+	})
+
 	It("speaks TLS to tls:// servers with the CA in tlsCACert, and says what is wrong otherwise", func() {
 		feedtest.NoLeaks()
 		s := ownServer(natstest.Config{TLS: true})
