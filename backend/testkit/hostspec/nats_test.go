@@ -2,6 +2,7 @@ package hostspec_test
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
@@ -13,6 +14,21 @@ import (
 	"github.com/pulse-datasource/pulse/backend/testkit/contract/plugindriver"
 	"github.com/pulse-datasource/pulse/backend/testkit/pluginhost"
 )
+
+// credsSecrets are the lines of a .creds file's content that are secret:
+// the user JWT's and the NKey seed's, each the line after its BEGIN line.
+func credsSecrets(creds string) []string {
+	GinkgoHelper()
+	var out []string
+	lines := strings.Split(creds, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "-----BEGIN") && i+1 < len(lines) {
+			out = append(out, strings.TrimSpace(lines[i+1]))
+		}
+	}
+	Expect(out).To(HaveLen(2))
+	return out
+}
 
 // The NATS source through the built plugin, for what the feed contract
 // (nats_feeds_test.go) does not cover: history a JetStream stream kept
@@ -110,6 +126,28 @@ var _ = Describe("NATS data sources", func() {
 			Should(HavePrefix("Connected to NATS at " + secured.URL()))
 		Expect(pluginStderr.String()).NotTo(ContainSubstring(secretMarker))
 		Expect(pluginStderr.String()).NotTo(ContainSubstring(secured.Token))
+	}, SpecTimeout(3*streamTimeout))
+
+	It("connect with the content of a .creds file to a server in operator mode, and say in plain words when it refuses one, never repeating its JWT or seed", func(ctx SpecContext) {
+		operator, err := natstest.Start(natstest.Config{Auth: natstest.AuthOperator, NoJetStream: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(operator.Stop)
+		right := sourceInstance(uniqueUID("nats-creds-ok"), "nats", map[string]any{"url": operator.URL(), "authType": "credentials"},
+			map[string]string{"credentials": operator.Creds})
+		DeferCleanup(retire, host, right)
+		Eventually(func() string { return checkHealth(ctx, right).GetMessage() }).WithTimeout(streamTimeout).
+			Should(HavePrefix("Connected to NATS at " + operator.URL()))
+
+		revoked := sourceInstance(uniqueUID("nats-creds-revoked"), "nats", map[string]any{"url": operator.URL(), "authType": "credentials"},
+			map[string]string{"credentials": operator.RevokedCreds})
+		DeferCleanup(retire, host, revoked)
+		health := checkHealth(ctx, revoked)
+		Expect(health.GetStatus()).To(Equal(pluginv2.CheckHealthResponse_ERROR), health.GetMessage())
+		Expect(health.GetMessage()).To(ContainSubstring("refused the credentials"))
+		for _, secret := range append(credsSecrets(operator.Creds), credsSecrets(operator.RevokedCreds)...) {
+			Expect(health.GetMessage()).NotTo(ContainSubstring(secret))
+			Expect(pluginStderr.String()).NotTo(ContainSubstring(secret))
+		}
 	}, SpecTimeout(3*streamTimeout))
 
 	DescribeTable("with bad settings are an ERROR that names the field, and never repeat a secret",
