@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/pulse-datasource/pulse/backend/streaming"
 )
 
@@ -126,14 +125,9 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 		}
 		s.lastDue = due
 		start := time.Now()
-		frame, n, version := s.tap.versionedFrame(entries, streaming.DefaultMaxFrameBytes)
 		// A frame's schema follows from its layout version alone: encode it
 		// once, with the schema only when the version moved on.
-		include := data.IncludeDataOnly
-		if version != s.sentVersion {
-			include = data.IncludeAll
-		}
-		packet, err := data.FrameToJSON(frame, include)
+		packet, n, version, err := s.tap.packet(entries, streaming.DefaultMaxFrameBytes, s.sentVersion)
 		if err != nil {
 			return fmt.Errorf("encoding frame: %w", err)
 		}

@@ -208,6 +208,40 @@ func (t *tap) versionedFrame(entries []history.Entry, maxBytes int) (*data.Frame
 	return f, n, t.layout.version
 }
 
+// packet encodes the streaming frame of entries, from the first on while
+// they stay within maxBytes as wideFrame takes them: its data only when
+// sentVersion, the layout version whose schema the stream sent last, is
+// the layout's, otherwise with the schema. It returns the packet, how
+// many entries it took and the layout version it has.
+func (t *tap) packet(entries []history.Entry, maxBytes, sentVersion int) ([]byte, int, int, error) {
+	frame, include, n, version, packet := t.packetLocked(entries, maxBytes, sentVersion)
+	if packet != nil {
+		return packet, n, version, nil
+	}
+	packet, err := data.FrameToJSON(frame, include)
+	return packet, n, version, err
+}
+
+// packetLocked is packet's part under the layout's lock: the data-only
+// packet written directly, or else the frame for the SDK to encode.
+func (t *tap) packetLocked(entries []history.Entry, maxBytes, sentVersion int) (*data.Frame, data.FrameInclude, int, int, []byte) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n, version := len(entries), t.layout.version
+	if maxBytes > 0 && n > 1 {
+		n = t.layout.fit(entries, maxBytes)
+	}
+	if version == sentVersion {
+		if packet, ok := t.layout.dataPacket(entries[:n]); ok {
+			return nil, data.IncludeDataOnly, n, version, packet
+		}
+		frame, _ := t.layout.wideFrame(entries[:n], 0)
+		return frame, data.IncludeDataOnly, n, version, nil
+	}
+	frame, _ := t.layout.wideFrame(entries[:n], 0)
+	return frame, data.IncludeAll, n, version, nil
+}
+
 // fills reports whether entries fill a frame: maxRows of them, or more
 // than maxBytes of frame JSON by the layout's estimate.
 func (t *tap) fills(entries []history.Entry, maxBytes, maxRows int) bool {
