@@ -2,6 +2,7 @@ package jsonframe
 
 import (
 	"time"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -110,7 +111,10 @@ func (d *Decoder) Decode(payload []byte, arrival time.Time) ([]Row, error) {
 		d.stats.NotJSON++
 		return nil, malformed("payload", "not JSON: %s", streaming.Excerpt(string(payload)))
 	}
-	root := gjson.Parse(string(payload))
+	// The payload is only read while it is decoded: every string a row
+	// keeps is copied out (into the arena, or interned), so it is parsed
+	// in place rather than copied first.
+	root := gjson.Parse(unsafe.String(unsafe.SliceData(payload), len(payload)))
 	budget := 2*len(payload) + 4096
 	if root.IsArray() {
 		root.ForEach(func(_, element gjson.Result) bool {

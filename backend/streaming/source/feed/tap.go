@@ -54,8 +54,10 @@ type tap struct {
 	messages, decodeErrorsMetric, fieldsDropped prometheus.Counter
 	// seen are the series that delivered a message (the handler
 	// goroutine's only), at most maxSeen of them.
-	seen   map[string]struct{}
-	logger Logger
+	seen map[string]struct{}
+	// lastSeen is the last series found or put in seen.
+	lastSeen string
+	logger   Logger
 
 	// ready is closed once the subscription was made or refused; then
 	// unsubscribe (and replayed and confirmed) or subscribeErr is set
@@ -115,11 +117,22 @@ func (t *tap) handle(m Message) {
 	if t.messages != nil {
 		t.messages.Inc()
 	}
-	if _, ok := t.seen[m.Series]; ok && m.Retained {
-		return // sent again after a reconnect: the tap has it
-	}
-	if len(t.seen) < maxSeen {
-		t.seen[m.Series] = struct{}{}
+	// A feed's messages mostly come on the series of the one before: that
+	// one is in seen without a look-up.
+	if m.Series != t.lastSeen {
+		_, ok := t.seen[m.Series]
+		if ok && m.Retained {
+			return // sent again after a reconnect: the tap has it
+		}
+		if !ok && len(t.seen) < maxSeen {
+			t.seen[m.Series] = struct{}{}
+			ok = true
+		}
+		if ok {
+			t.lastSeen = m.Series
+		}
+	} else if m.Retained {
+		return
 	}
 	rows, err := t.decoder.Decode(m.Payload, m.Arrival)
 	if err != nil {
