@@ -145,6 +145,13 @@ var _ = Describe("The client", func() {
 			err = c.Health(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("NATS at "+s.URL()+": the server refused the credentials (authorization violation)")), name)
 			Expect(err).To(MatchError(ContainSubstring("check credentials")), name)
+			if name == "expired" {
+				// The server says no more than for the others: the hint
+				// comes from the JWT's own claims.
+				Expect(err).To(MatchError(MatchRegexp(`its user JWT expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; ask for a new \.creds file`)), name)
+			} else {
+				Expect(err).To(MatchError(ContainSubstring("the server must trust the account that signed the user JWT")), name)
+			}
 			Expect(c.Stats().Connected).To(BeFalse())
 			// The client logged its refused attempts before the check below.
 			Eventually(func() int { return lines.Count("Authorization Violation") }).WithTimeout(20*time.Second).Should(BeNumerically(">", 0), name)

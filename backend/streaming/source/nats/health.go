@@ -13,9 +13,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/conf"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/internal/neterr"
 )
 
@@ -212,7 +215,33 @@ func (c *Client) authHint() string {
 	case AuthNKey:
 		return "check nkeySeed: the server must list its public key"
 	case AuthCredentials:
-		return "check credentials: the server must trust the account that signed the user JWT"
+		return credentialsHint(c.s.Credentials, time.Now())
 	}
 	return "the server requires authentication: set authType and its secret"
+}
+
+// credentialsHint says what to check after the server refused the
+// credentials: when the user JWT's own claims say it expired, or is not
+// valid yet, that (nats-server refuses either as a plain authorization
+// violation); otherwise that the server must trust its account. It quotes
+// nothing of the JWT but its dates.
+func credentialsHint(creds conf.Secret, now time.Time) string {
+	const trust = "check credentials: the server must trust the account that signed the user JWT"
+	token, err := nkeys.ParseDecoratedJWT([]byte(string(creds)))
+	if err != nil {
+		return trust
+	}
+	claims, err := jwt.DecodeUserClaims(token)
+	if err != nil {
+		return trust
+	}
+	switch {
+	case claims.Expires > 0 && now.Unix() >= claims.Expires:
+		return fmt.Sprintf("check credentials: its user JWT expired at %s; ask for a new .creds file",
+			time.Unix(claims.Expires, 0).UTC().Format(time.RFC3339))
+	case claims.NotBefore > 0 && now.Unix() < claims.NotBefore:
+		return fmt.Sprintf("check credentials: its user JWT is valid only from %s on (or this machine's clock is wrong)",
+			time.Unix(claims.NotBefore, 0).UTC().Format(time.RFC3339))
+	}
+	return trust
 }
