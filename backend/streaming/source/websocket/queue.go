@@ -30,6 +30,9 @@ type queue struct {
 	once  sync.Once
 }
 
+// idleItems is the capacity a queue keeps once it drained.
+const idleItems = 64
+
 func newQueue(handler func(feed.Message), o Options) *queue {
 	q := &queue{
 		handler:  handler,
@@ -45,20 +48,21 @@ func newQueue(handler func(feed.Message), o Options) *queue {
 }
 
 // push queues m once there is room for it; it gives up, dropping m, when
-// done is closed or after stop.
-func (q *queue) push(m feed.Message, done <-chan struct{}) {
+// done is closed or after stop. waited says whether it had to wait.
+func (q *queue) push(m feed.Message, done <-chan struct{}) (waited bool) {
 	for {
 		q.mu.Lock()
 		if q.len() == 0 || (q.len() < q.maxLen && q.bytes+len(m.Payload) <= q.maxBytes) {
 			break
 		}
 		q.mu.Unlock()
+		waited = true
 		select {
 		case <-q.space:
 		case <-q.quit:
-			return
+			return waited
 		case <-done:
-			return
+			return waited
 		}
 	}
 	if q.head > 0 && q.head >= len(q.items)/2 {
@@ -74,6 +78,7 @@ func (q *queue) push(m feed.Message, done <-chan struct{}) {
 	case q.wake <- struct{}{}:
 	default:
 	}
+	return waited
 }
 
 // len is how many messages wait; the caller holds mu.
@@ -88,8 +93,10 @@ func (q *queue) popLocked() feed.Message {
 	q.bytes -= len(m.Payload)
 	if q.len() == 0 {
 		q.items, q.head = q.items[:0], 0
-		if cap(q.items) > 64 {
-			q.items = nil // an idle queue keeps no large buffer
+		if cap(q.items) > idleItems {
+			// An idle queue keeps no large buffer, and a busy one that
+			// drained does not grow from nothing again.
+			q.items = make([]feed.Message, 0, idleItems)
 		}
 	}
 	return m

@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -104,11 +105,24 @@ func (s *session) serve(conn *websocket.Conn) error {
 	// Any message, ping or pong shows the connection alive; pings go out
 	// every PingInterval, so each one has at least PongWait for its pong.
 	silence := o.PingInterval + o.PongWait
-	alive := func() { _ = conn.SetReadDeadline(time.Now().Add(silence)) }
-	alive()
-	conn.SetPongHandler(func(string) error { alive(); return nil })
+	// Moving the read deadline costs a timer update, too much for every
+	// message of a busy feed: it moves only once it is less than silence
+	// away, and then by silence and a slack of a 32nd of it, so that the
+	// connection is dropped after at least silence without a message and
+	// at most the slack later. (Only the reading goroutine calls alive:
+	// gorilla/websocket runs the ping and pong handlers within a read.)
+	slack := silence / 32
+	var deadline time.Time
+	alive := func(now time.Time) {
+		if deadline.Sub(now) < silence {
+			deadline = now.Add(silence + slack)
+			_ = conn.SetReadDeadline(deadline)
+		}
+	}
+	alive(time.Now())
+	conn.SetPongHandler(func(string) error { alive(time.Now()); return nil })
 	conn.SetPingHandler(func(data string) error {
-		alive()
+		alive(time.Now())
 		// A failed pong shows in the next read.
 		_ = conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(o.PongWait))
 		return nil
@@ -120,15 +134,17 @@ func (s *session) serve(conn *websocket.Conn) error {
 		s.keepAlive(conn, readDone)
 	}()
 	var err error
+	var scratch bytes.Buffer
 	for {
 		var data []byte
-		if _, data, err = conn.ReadMessage(); err != nil {
+		if data, err = readMessage(conn, &scratch); err != nil {
 			break
 		}
 		now := time.Now()
-		alive()
-		s.q.push(feed.Message{Series: s.target, Payload: data, Arrival: now}, s.ctx.Done())
-		alive() // however long the push waited for the handler
+		alive(now)
+		if s.q.push(feed.Message{Series: s.target, Payload: data, Arrival: now}, s.ctx.Done()) {
+			alive(time.Now()) // however long the push waited for the handler
+		}
 	}
 	close(readDone)
 	<-keeperDone
@@ -177,4 +193,26 @@ func endReason(err error, readLimit int64) string {
 		return "the server ended or reset it without a close frame"
 	}
 	return streaming.Excerpt(err.Error())
+}
+
+// maxScratch is the largest read buffer a session keeps for its next
+// message.
+const maxScratch = 64 << 10
+
+// readMessage reads the connection's next message, as conn.ReadMessage
+// does, through scratch, a buffer kept from one message to the next: the
+// message gets an array of its own size (ReadMessage's starts at 512
+// bytes, most of them unused by a small message).
+func readMessage(conn *websocket.Conn, scratch *bytes.Buffer) ([]byte, error) {
+	_, r, err := conn.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	scratch.Reset()
+	_, err = scratch.ReadFrom(r)
+	data := append(make([]byte, 0, scratch.Len()), scratch.Bytes()...)
+	if scratch.Cap() > maxScratch {
+		*scratch = bytes.Buffer{}
+	}
+	return data, err
 }
