@@ -1,6 +1,7 @@
 package jsonframe
 
 import (
+	"slices"
 	"time"
 	"unsafe"
 
@@ -92,6 +93,14 @@ func (d *Decoder) Stats() DecodeStats { return d.stats }
 // ErrOutOfBounds, quoting at most a short excerpt of it. The rows share
 // nothing with payload or with the Decoder.
 func (d *Decoder) Decode(payload []byte, arrival time.Time) ([]Row, error) {
+	return d.DecodeAppend(nil, payload, arrival)
+}
+
+// DecodeAppend is Decode appending the rows to dst, whose array it reuses
+// when it has room, and returning dst as it was with an error: a caller
+// that copies the rows elsewhere (their fields, which it may keep, are
+// new) decodes a steady stream of payloads into one slice.
+func (d *Decoder) DecodeAppend(dst []Row, payload []byte, arrival time.Time) ([]Row, error) {
 	if !d.ready {
 		d.opts, d.ready = d.opts.withDefaults(), true
 		d.names = map[string]string{}
@@ -99,17 +108,17 @@ func (d *Decoder) Decode(payload []byte, arrival time.Time) ([]Row, error) {
 	d.stats.Payloads++
 	if len(payload) > d.opts.MaxPayloadBytes {
 		d.stats.TooLarge++
-		return nil, outOfBounds("payload", "at most %d bytes, got %d", d.opts.MaxPayloadBytes, len(payload))
+		return dst, outOfBounds("payload", "at most %d bytes, got %d", d.opts.MaxPayloadBytes, len(payload))
 	}
 	// gjson validates recursively: refuse what nests too deeply first. A
 	// payload no longer than MaxNesting cannot nest deeper.
 	if len(payload) > MaxNesting && nestedDeeper(payload, MaxNesting) {
 		d.stats.TooLarge++
-		return nil, outOfBounds("payload", "nested at most %d levels deep, got a deeper payload of %d bytes", MaxNesting, len(payload))
+		return dst, outOfBounds("payload", "nested at most %d levels deep, got a deeper payload of %d bytes", MaxNesting, len(payload))
 	}
 	if !gjson.ValidBytes(payload) {
 		d.stats.NotJSON++
-		return nil, malformed("payload", "not JSON: %s", streaming.Excerpt(string(payload)))
+		return dst, malformed("payload", "not JSON: %s", streaming.Excerpt(string(payload)))
 	}
 	// The payload is only read while it is decoded: every string a row
 	// keeps is copied out (into the arena, or interned), so it is parsed
@@ -124,7 +133,7 @@ func (d *Decoder) Decode(payload []byte, arrival time.Time) ([]Row, error) {
 	} else {
 		d.row(root, arrival, budget)
 	}
-	return d.finish(), nil
+	return d.finish(dst), nil
 }
 
 // row reads one object or scalar, a payload or a batch's element, into a
@@ -181,10 +190,9 @@ func (d *Decoder) row(v gjson.Result, arrival time.Time, budget int) {
 	d.rows[len(d.rows)-1].end = len(d.values)
 }
 
-// finish returns the rows read from the payload and readies the scratch
-// space for the next one.
-func (d *Decoder) finish() []Row {
-	var rows []Row
+// finish appends the rows read from the payload to rows and readies the
+// scratch space for the next one.
+func (d *Decoder) finish(rows []Row) []Row {
 	if len(d.rows) > 0 {
 		arena := string(d.arena)
 		fields := make([]Field, len(d.values))
@@ -195,15 +203,16 @@ func (d *Decoder) finish() []Row {
 			}
 			fields[i] = Field{Name: p.name, Value: v}
 		}
-		rows = make([]Row, len(d.rows))
-		for i, r := range d.rows {
-			rows[i] = Row{Time: r.time, TimeSource: r.source}
+		rows = slices.Grow(rows, len(d.rows))
+		for _, r := range d.rows {
+			row := Row{Time: r.time, TimeSource: r.source}
 			if r.end > r.start {
-				rows[i].Fields = fields[r.start:r.end:r.end]
+				row.Fields = fields[r.start:r.end:r.end]
 			}
+			rows = append(rows, row)
 		}
 	}
-	d.stats.Rows += int64(len(rows))
+	d.stats.Rows += int64(len(d.rows))
 	// Keep the scratch space of usual payloads; let an unusual one's go.
 	d.arena = reuse(d.arena, 64<<10)
 	d.values = reuse(d.values, 4096)

@@ -24,6 +24,12 @@ type layout struct {
 	// version counts the layout's changes: frames of one version share
 	// their schema, so a stream sends the schema only when it moved on.
 	version int
+	// lastSeries, lastNames and lastCols are the series, the field names
+	// and their columns (-1: none yet) of the last row observed: a steady
+	// feed's rows repeat them, and then need no look-up.
+	lastSeries string
+	lastNames  []string
+	lastCols   []int
 }
 
 // layoutStats count what a layout did.
@@ -56,30 +62,39 @@ func newLayout(label string, multi bool, maxColumns int) layout {
 func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool, dropped int64) {
 	var labels data.Labels
 	for _, r := range rows {
-		for _, f := range r.Fields {
+		cols := l.columnsOf(series, r.Fields)
+		for j, f := range r.Fields {
 			t := f.Value.Type
 			if t == jsonframe.TypeNull {
 				continue
 			}
-			k := columnKey{series, f.Name}
-			i, ok := l.index[k]
-			switch {
-			case ok:
-				if have := l.columns[i].typ; have != t && have != jsonframe.TypeString {
-					l.columns[i].typ = jsonframe.TypeString
-					l.stats.TypeChanges++
+			i := cols[j]
+			if i < 0 {
+				k := columnKey{series, f.Name}
+				var ok bool
+				i, ok = l.index[k]
+				switch {
+				case ok:
+					cols[j] = i
+				case len(l.columns) < l.maxColumns:
+					if labels == nil {
+						labels = data.Labels{l.label: series}
+					}
+					cols[j] = len(l.columns)
+					l.index[k] = len(l.columns)
+					l.columns = append(l.columns, column{series: series, name: f.Name, typ: t, labels: labels})
 					changed = true
+					continue
+				default:
+					l.stats.FieldsDropped++
+					dropped++
+					continue
 				}
-			case len(l.columns) < l.maxColumns:
-				if labels == nil {
-					labels = data.Labels{l.label: series}
-				}
-				l.index[k] = len(l.columns)
-				l.columns = append(l.columns, column{series: series, name: f.Name, typ: t, labels: labels})
+			}
+			if have := l.columns[i].typ; have != t && have != jsonframe.TypeString {
+				l.columns[i].typ = jsonframe.TypeString
+				l.stats.TypeChanges++
 				changed = true
-			default:
-				l.stats.FieldsDropped++
-				dropped++
 			}
 		}
 	}
@@ -87,6 +102,38 @@ func (l *layout) observe(series string, rows []jsonframe.Row) (changed bool, dro
 		l.version++
 	}
 	return changed, dropped
+}
+
+// columnsOf returns the column of each of fields of series, -1 where it
+// has none yet: those of the last row when this one has the same series
+// and field names (the decoder's interned strings, quick to compare),
+// otherwise looked up and kept for the next row. The caller may fill in
+// the columns it adds.
+func (l *layout) columnsOf(series string, fields []jsonframe.Field) []int {
+	same := series == l.lastSeries && len(fields) == len(l.lastNames)
+	if same {
+		for j, f := range fields {
+			if f.Name != l.lastNames[j] {
+				same = false
+				break
+			}
+		}
+	}
+	if same {
+		return l.lastCols
+	}
+	l.lastSeries = series
+	l.lastNames = l.lastNames[:0]
+	l.lastCols = l.lastCols[:0]
+	for _, f := range fields {
+		i, ok := l.index[columnKey{series, f.Name}]
+		if !ok {
+			i = -1
+		}
+		l.lastNames = append(l.lastNames, f.Name)
+		l.lastCols = append(l.lastCols, i)
+	}
+	return l.lastCols
 }
 
 // fieldName is the name of a column's field in a streaming frame.

@@ -68,8 +68,7 @@ func (l *layout) dataPacket(entries []history.Entry) (packet []byte, ok bool) {
 	prevSeries := ""
 	var prevFields []jsonframe.Field
 	for r, e := range entries {
-		t := e.Row.Time
-		ns := t.Sub(t.Truncate(time.Millisecond)).Nanoseconds()
+		ns := nanosPastMilli(e.Row.Time)
 		s.nanos[r] = ns
 		hasNanos = hasNanos || ns != 0
 		fields := e.Row.Fields
@@ -172,6 +171,20 @@ func (l *layout) dataPacket(entries []history.Entry) (packet []byte, ok bool) {
 	// The sender may keep the packet: it gets a copy, and the buffer
 	// serves the next frame.
 	return append([]byte(nil), stream.Buffer()...), true
+}
+
+// zeroUnix is the zero time (January 1, year 1, UTC) in Unix seconds.
+const zeroUnix = -62135596800
+
+// nanosPastMilli is t's nanoseconds past its millisecond, as the SDK
+// takes them: t.Sub(t.Truncate(time.Millisecond)). From year 1 on, a
+// millisecond starts where its second's nanoseconds are a multiple of a
+// million, which is cheaper to tell.
+func nanosPastMilli(t time.Time) int64 {
+	if t.Unix() >= zeroUnix {
+		return int64(t.Nanosecond() % int(time.Millisecond))
+	}
+	return t.Sub(t.Truncate(time.Millisecond)).Nanoseconds()
 }
 
 // resize returns s with length n, reusing its array when it is large

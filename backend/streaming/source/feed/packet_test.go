@@ -26,11 +26,13 @@ func randomEntries(r *rand.Rand, n int) []history.Entry {
 	entries := make([]history.Entry, n)
 	for i := range entries {
 		t := base.Add(time.Duration(r.Int64N(int64(time.Hour))))
-		switch r.IntN(4) {
+		switch r.IntN(5) {
 		case 0:
 			t = t.Truncate(time.Millisecond)
 		case 1:
 			t = time.Unix(-r.Int64N(1e9), r.Int64N(1e9)).UTC()
+		case 2:
+			t = time.Date(-r.IntN(3), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)
 		}
 		var fields []jsonframe.Field
 		for _, name := range names {

@@ -100,16 +100,7 @@ func (r *readers) wakeLocked() {
 // that is not stalled, or at once when quit is closed. Streams that made
 // no progress for the wait while it waited are marked stalled.
 func (r *readers) await(ring *history.Ring, series string, rows []jsonframe.Row, quit <-chan struct{}) {
-	r.mu.Lock()
-	none := len(r.cursors) == 0
-	r.mu.Unlock()
-	if none {
-		return // no stream reads the tap (a query's only): nothing to size
-	}
-	var bytes int64
-	for _, row := range rows {
-		bytes += history.EntryBytes(series, row)
-	}
+	bytes := int64(-1) // sized once a stream reads the tap
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -119,6 +110,16 @@ func (r *readers) await(ring *history.Ring, series string, rows []jsonframe.Row,
 	}()
 	for {
 		r.mu.Lock()
+		if len(r.cursors) == 0 {
+			r.mu.Unlock()
+			return // no stream reads the tap (a query's only): nothing to size
+		}
+		if bytes < 0 {
+			bytes = 0
+			for _, row := range rows {
+				bytes += history.EntryBytes(series, row)
+			}
+		}
 		waiting := false
 		for c := range r.cursors {
 			if !c.stalled && ring.Fill(c.next, len(rows), bytes) > highWater {

@@ -18,6 +18,9 @@ import (
 // copies of further series are kept as new.
 const maxSeen = 100_000
 
+// maxKeptRows bounds the rows slice a tap keeps for the next message.
+const maxKeptRows = 256
+
 // tapKey names a tap: a target read one way.
 type tapKey struct {
 	target, params, timeField string // params joined by NUL
@@ -30,6 +33,7 @@ type tapKey struct {
 type tap struct {
 	key     tapKey
 	decoder *jsonframe.Decoder // the handler goroutine's only
+	rows    []jsonframe.Row    // the handler goroutine's, for each message's rows
 	ring    *history.Ring
 	label   string // the feed's Options.Label, for log lines
 
@@ -134,7 +138,17 @@ func (t *tap) handle(m Message) {
 	} else if m.Retained {
 		return
 	}
-	rows, err := t.decoder.Decode(m.Payload, m.Arrival)
+	rows, err := t.decoder.DecodeAppend(t.rows[:0], m.Payload, m.Arrival)
+	// The ring keeps copies of the rows: their slice serves the next
+	// message, unless a batch made it large.
+	defer func() {
+		clear(rows)
+		if cap(rows) <= maxKeptRows {
+			t.rows = rows[:0]
+		} else {
+			t.rows = nil
+		}
+	}()
 	if err != nil {
 		t.undecodable(m, err)
 		return
@@ -186,6 +200,9 @@ func (t *tap) wake() {
 		close(t.first)
 	}
 	for c := range t.listeners {
+		if len(c) > 0 {
+			continue // a wake-up is pending already
+		}
 		select {
 		case c <- struct{}{}:
 		default:
