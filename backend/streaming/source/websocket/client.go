@@ -20,9 +20,10 @@ var ErrClosed = errors.New("websocket: the client is closed")
 // source's URL.
 //
 // Concurrency: every method may be called from any goroutine, also
-// concurrently. Each subscription's handler runs on a goroutine of its
-// own, one message at a time in the order the server sent them, fed
-// through a bounded queue (Options.QueueLength and QueueBytes): when the
+// concurrently. Each subscription's handler runs one message at a time in
+// the order the server sent them: on the connection's reader while it
+// keeps up, otherwise on a goroutine of its own, fed through a bounded
+// queue (Options.QueueLength and QueueBytes): when the
 // handler falls behind, the connection's reader waits for room, and TCP
 // slows the server, so no message is dropped. A handler must call neither its Unsubscribe nor Close:
 // both wait for it to return.

@@ -8,9 +8,12 @@ import (
 
 // queue hands one subscription's messages from its connection's reader to
 // its handler: the reader pushes, and the queue's own goroutine calls the
-// handler with each message, one at a time, in arrival order. It holds at
-// most Options.QueueLength messages and Options.QueueBytes payload bytes
-// (one message always fits); a push past either waits for room, so that a
+// handler with each message, one at a time, in arrival order. A push that
+// finds nothing waiting and no handler call under way calls the handler
+// itself, on the reader's goroutine: a feed the handler keeps up with then
+// costs no hand-over between goroutines per message. It holds at most
+// Options.QueueLength messages and Options.QueueBytes payload bytes (one
+// message always fits); a push past either waits for room, so that a
 // handler that falls behind slows the reader, and TCP the server, rather
 // than losing messages.
 type queue struct {
@@ -22,6 +25,9 @@ type queue struct {
 	items []feed.Message // waiting, oldest first, from head
 	head  int
 	bytes int
+	// running is true while a handler call is under way, on the queue's
+	// goroutine or a push's.
+	running bool
 
 	wake  chan struct{}
 	space chan struct{} // a value after each pop, for a push that waits
@@ -47,11 +53,25 @@ func newQueue(handler func(feed.Message), o Options) *queue {
 	return q
 }
 
-// push queues m once there is room for it; it gives up, dropping m, when
-// done is closed or after stop. waited says whether it had to wait.
+// push queues m once there is room for it, or calls the handler with it
+// when nothing waits and no call is under way; it gives up, dropping m,
+// when done is closed or after stop. waited says whether it waited, for
+// room or for the handler.
 func (q *queue) push(m feed.Message, done <-chan struct{}) (waited bool) {
 	for {
 		q.mu.Lock()
+		if q.len() == 0 && !q.running {
+			q.running = true
+			q.mu.Unlock()
+			select {
+			case <-q.quit:
+			case <-done:
+			default:
+				q.handler(m)
+			}
+			q.finished()
+			return true
+		}
 		if q.len() == 0 || (q.len() < q.maxLen && q.bytes+len(m.Payload) <= q.maxBytes) {
 			break
 		}
@@ -102,7 +122,8 @@ func (q *queue) popLocked() feed.Message {
 	return m
 }
 
-// pop takes the oldest waiting message, if any.
+// pop takes the oldest waiting message, if any, for a handler call that
+// ends with finished.
 func (q *queue) pop() (feed.Message, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -110,11 +131,19 @@ func (q *queue) pop() (feed.Message, bool) {
 		return feed.Message{}, false
 	}
 	m := q.popLocked()
+	q.running = true
 	select {
 	case q.space <- struct{}{}:
 	default:
 	}
 	return m, true
+}
+
+// finished ends a handler call.
+func (q *queue) finished() {
+	q.mu.Lock()
+	q.running = false
+	q.mu.Unlock()
 }
 
 // run calls the handler with each message until stop.
@@ -137,6 +166,7 @@ func (q *queue) run() {
 				break
 			}
 			q.handler(m)
+			q.finished()
 		}
 	}
 }
