@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,7 +41,7 @@ type cursor struct {
 type readers struct {
 	wait     time.Duration // Options.PressureWait
 	mu       sync.Mutex
-	cursors  map[*cursor]struct{}
+	cursors  []*cursor     // a slice: the handler goes through it at every message
 	progress chan struct{} // closed and replaced when a cursor moves or goes
 	// press is closed and replaced when the tap starts to wait, and
 	// pressing is true while it waits: streams then send what they have
@@ -50,7 +51,7 @@ type readers struct {
 }
 
 func newReaders(wait time.Duration) *readers {
-	return &readers{wait: wait, cursors: map[*cursor]struct{}{}, progress: make(chan struct{}), press: make(chan struct{})}
+	return &readers{wait: wait, progress: make(chan struct{}), press: make(chan struct{})}
 }
 
 // pressed is closed when the tap next starts to wait for its streams.
@@ -64,7 +65,7 @@ func (r *readers) pressed() <-chan struct{} {
 func (r *readers) add(next uint64) *cursor {
 	c := &cursor{next: next}
 	r.mu.Lock()
-	r.cursors[c] = struct{}{}
+	r.cursors = append(r.cursors, c)
 	r.mu.Unlock()
 	return c
 }
@@ -72,7 +73,12 @@ func (r *readers) add(next uint64) *cursor {
 // remove forgets a stream that ended.
 func (r *readers) remove(c *cursor) {
 	r.mu.Lock()
-	delete(r.cursors, c)
+	if i := slices.Index(r.cursors, c); i >= 0 {
+		last := len(r.cursors) - 1
+		r.cursors[i] = r.cursors[last]
+		r.cursors[last] = nil
+		r.cursors = r.cursors[:last]
+	}
 	r.wakeLocked()
 	r.mu.Unlock()
 }
@@ -121,7 +127,7 @@ func (r *readers) await(ring *history.Ring, series string, rows []jsonframe.Row,
 			}
 		}
 		waiting := false
-		for c := range r.cursors {
+		for _, c := range r.cursors {
 			if !c.stalled && ring.Fill(c.next, len(rows), bytes) > highWater {
 				waiting = true
 				break
@@ -158,7 +164,7 @@ func (r *readers) await(ring *history.Ring, series string, rows []jsonframe.Row,
 func (r *readers) stall(ring *history.Ring, rows int, bytes int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for c := range r.cursors {
+	for _, c := range r.cursors {
 		if ring.Fill(c.next, rows, bytes) > highWater {
 			c.stalled = true
 		}

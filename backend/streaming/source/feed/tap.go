@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,8 +47,8 @@ type tap struct {
 	quit    <-chan struct{}
 
 	lmu       sync.Mutex
-	listeners map[chan struct{}]struct{}
-	first     chan struct{} // closed at the first rows
+	listeners []chan struct{} // a slice: wake goes through it at every message
+	first     chan struct{}   // closed at the first rows
 	gotFirst  bool
 
 	// Counted on the handler goroutine, read under lmu.
@@ -92,19 +93,18 @@ func (f *Feed) newTap(q Query, now time.Time) (*tap, error) {
 	}
 	s := f.opts.Settings
 	t := &tap{
-		key:       q.key(),
-		decoder:   dec,
-		ring:      history.NewRing(history.Options{MaxRows: s.HistoryMaxRows, MaxBytes: s.HistoryMaxBytes}),
-		label:     f.opts.Label,
-		layout:    newLayout(f.opts.Label, f.opts.Wildcard(q.Target), dec.Options().MaxFields),
-		listeners: map[chan struct{}]struct{}{},
-		readers:   newReaders(f.opts.PressureWait),
-		quit:      f.quit,
-		first:     make(chan struct{}),
-		seen:      map[string]struct{}{},
-		ready:     make(chan struct{}),
-		logger:    f.opts.Logger,
-		lastUsed:  now,
+		key:      q.key(),
+		decoder:  dec,
+		ring:     history.NewRing(history.Options{MaxRows: s.HistoryMaxRows, MaxBytes: s.HistoryMaxBytes}),
+		label:    f.opts.Label,
+		layout:   newLayout(f.opts.Label, f.opts.Wildcard(q.Target), dec.Options().MaxFields),
+		readers:  newReaders(f.opts.PressureWait),
+		quit:     f.quit,
+		first:    make(chan struct{}),
+		seen:     map[string]struct{}{},
+		ready:    make(chan struct{}),
+		logger:   f.opts.Logger,
+		lastUsed: now,
 	}
 	if m := f.opts.Metrics; m != nil {
 		t.messages = m.FeedMessages.WithLabelValues(f.opts.Name)
@@ -199,7 +199,7 @@ func (t *tap) wake() {
 		t.gotFirst = true
 		close(t.first)
 	}
-	for c := range t.listeners {
+	for _, c := range t.listeners {
 		if len(c) > 0 {
 			continue // a wake-up is pending already
 		}
@@ -215,11 +215,16 @@ func (t *tap) wake() {
 func (t *tap) listen() (<-chan struct{}, func()) {
 	c := make(chan struct{}, 1)
 	t.lmu.Lock()
-	t.listeners[c] = struct{}{}
+	t.listeners = append(t.listeners, c)
 	t.lmu.Unlock()
 	return c, func() {
 		t.lmu.Lock()
-		delete(t.listeners, c)
+		if i := slices.Index(t.listeners, c); i >= 0 {
+			last := len(t.listeners) - 1
+			t.listeners[i] = t.listeners[last]
+			t.listeners[last] = nil
+			t.listeners = t.listeners[:last]
+		}
 		t.lmu.Unlock()
 	}
 }
