@@ -5,6 +5,7 @@
 package history
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -145,6 +146,13 @@ func (r *Ring) Newest(n int) []Entry {
 // rows and skipped says how many it missed. A seq past the newest row
 // returns nothing, with next the sequence number of the next row added.
 func (r *Ring) Since(seq uint64, limit int) (entries []Entry, next uint64, skipped uint64) {
+	return r.SinceAppend(nil, seq, limit)
+}
+
+// SinceAppend is Since appending the entries to dst, whose array it
+// reuses when it has room: a reader that keeps no entry past its next
+// read needs no new slice for each.
+func (r *Ring) SinceAppend(dst []Entry, seq uint64, limit int) (entries []Entry, next uint64, skipped uint64) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	oldest := uint64(r.added) - uint64(r.n)
@@ -154,10 +162,10 @@ func (r *Ring) Since(seq uint64, limit int) (entries []Entry, next uint64, skipp
 		seq = oldest
 	}
 	if seq >= end || limit <= 0 {
-		return nil, seq, skipped
+		return dst, seq, skipped
 	}
 	count := min(int(end-seq), limit)
-	entries = make([]Entry, 0, count)
+	entries = slices.Grow(dst, count)
 	start := int(seq - oldest)
 	for i := start; i < start+count; i++ {
 		entries = append(entries, r.entries[(r.first+i)%len(r.entries)])

@@ -3,13 +3,29 @@ package feed
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming"
+	"github.com/pulse-datasource/pulse/backend/streaming/history"
 )
 
 // maxRowsPerFrame bounds the rows of one frame besides its bytes.
 const maxRowsPerFrame = 1000
+
+// entryBuffers are the slices streams read their rows into, each used for
+// one read (a frame's rows at most) and put back before the stream waits
+// or sends: thousands of streams share a few instead of each keeping one,
+// or making one for every frame.
+var entryBuffers = sync.Pool{New: func() any { return new([]history.Entry) }}
+
+// putEntries puts entries, read into buf, back among entryBuffers, without
+// the rows they point at.
+func putEntries(buf *[]history.Entry, entries []history.Entry) {
+	clear(entries)
+	*buf = entries[:0]
+	entryBuffers.Put(buf)
+}
 
 // stream sends one channel's rows from its tap's ring.
 type stream struct {
@@ -69,7 +85,8 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 	}()
 	defer s.tap.readers.remove(reader)
 	for {
-		entries, after, skipped := s.tap.ring.Since(next, maxRowsPerFrame)
+		buf := entryBuffers.Get().(*[]history.Entry)
+		entries, after, skipped := s.tap.ring.SinceAppend((*buf)[:0], next, maxRowsPerFrame)
 		if skipped > 0 {
 			s.skipped += skipped
 			if m != nil {
@@ -77,6 +94,7 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 			}
 		}
 		if len(entries) == 0 {
+			putEntries(buf, entries)
 			next = after
 			s.tap.readers.moved(reader, next, s.tap.ring)
 			select {
@@ -96,6 +114,8 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 		pressed := s.tap.readers.pressed() // before reading pressing: a press after it closes this one
 		if windowEnd := s.lastDue.Add(s.flush); windowEnd.After(now) && !s.tap.fills(entries, streaming.DefaultMaxFrameBytes, maxRowsPerFrame) &&
 			!s.tap.readers.pressing.Load() && s.tap.ring.Fill(next, 0, 0) <= lowWater {
+			read := len(entries)
+			putEntries(buf, entries)
 			wait := windowEnd.Sub(now)
 			if window == nil {
 				window = time.NewTimer(wait)
@@ -114,7 +134,7 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 				window.Stop()
 			}
 			// Read again from the same place: more rows came meanwhile.
-			next = after - uint64(len(entries))
+			next = after - uint64(read)
 			if s.seen.IsZero() {
 				s.seen = now
 			}
@@ -128,6 +148,8 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 		// A frame's schema follows from its layout version alone: encode it
 		// once, with the schema only when the version moved on.
 		packet, n, version, err := s.tap.packet(entries, streaming.DefaultMaxFrameBytes, s.sentVersion)
+		read := len(entries)
+		putEntries(buf, entries)
 		if err != nil {
 			return fmt.Errorf("encoding frame: %w", err)
 		}
@@ -136,7 +158,7 @@ func (s *stream) run(ctx context.Context, next uint64, reader *cursor) error {
 			return fmt.Errorf("sending frame: %w", err)
 		}
 		s.sentVersion = version
-		next = after - uint64(len(entries)) + uint64(n)
+		next = after - uint64(read) + uint64(n)
 		s.feed.sent(s.path, next)
 		s.tap.readers.moved(reader, next, s.tap.ring)
 		s.frames++
