@@ -193,6 +193,8 @@ export interface PulseOptions extends DataSourceJsonData {
   historyMaxBytes?: number;
   /** MQTT: how long a tap is kept after its last stream stopped or a query last read it. */
   lingerSeconds?: number;
+  /** HTTP: how long a stream may send nothing before it is opened again, in seconds; 0 waits for ever. */
+  idleTimeoutSeconds?: number;
   /** HTTP, WebSocket: the base URL queries' paths resolve under. NATS: one or more servers, comma-separated. */
   url?: string;
   /** HTTP, WebSocket: the basic authentication user; its password is `basicAuthPassword`. */
@@ -265,6 +267,9 @@ export const MQTT_OPTION_BOUNDS: Readonly<Record<MqttOptionField, NumberBounds>>
   lingerSeconds: { min: 0, max: 86_400, default: 600, integer: true },
   maxStreams: OPTION_BOUNDS.maxStreams,
 };
+
+/** The HTTP source's idle timeout: its bounds and default, in seconds (docs/http.md, "Settings"). */
+export const HTTP_IDLE_TIMEOUT_BOUNDS: NumberBounds = { min: 0, max: 86_400, default: 300, integer: true };
 
 /** The MQTT query's numeric field and its bounds: the flush window, as for the signals. */
 export const MQTT_QUERY_BOUNDS: Readonly<{ flushMs: NumberBounds }> = { flushMs: QUERY_BOUNDS.flushMs };

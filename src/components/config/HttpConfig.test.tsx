@@ -56,6 +56,22 @@ describe('HTTP stream config editor', () => {
     expect(screen.getByText(/^Read for https:\/\/ URLs only\. The server’s certificate/)).toBeInTheDocument();
   });
 
+  it('takes an idle timeout in seconds, 0 for none, and keeps it within what the backend takes', async () => {
+    const { last, user } = setup('http');
+    const idle = screen.getByLabelText('Idle timeout (s)');
+    expect(idle).toHaveAttribute('placeholder', '300');
+    await user.type(idle, '90000');
+    expect(idle).toHaveAttribute('aria-invalid', 'true');
+    await user.keyboard('{Enter}');
+    expect(last().jsonData).toEqual({ source: 'http', idleTimeoutSeconds: 86400 });
+    await user.clear(idle);
+    await user.type(idle, '0{Enter}');
+    expect(last().jsonData).toEqual({ source: 'http', idleTimeoutSeconds: 0 });
+    await user.clear(idle);
+    await user.type(idle, '{Enter}');
+    expect(last().jsonData).toEqual({ source: 'http' });
+  });
+
   describe('authentication', () => {
     it('sets basic authentication: the user in jsonData, the password in secureJsonData', async () => {
       const { last, user } = setup('http');
@@ -216,6 +232,7 @@ describe('WebSocket config editor', () => {
     await user.click(screen.getByRole('button', { name: 'Add allowed message' }));
     await user.keyboard('{{"sub":"ticker"}{Enter}');
     expect(last().jsonData).toEqual({ source: 'websocket', allowedSubscribeMessages: ['{"sub":"ticker"}'] });
+    expect(screen.queryByLabelText('Idle timeout (s)')).not.toBeInTheDocument();
     setup('http');
     expect(screen.queryAllByRole('button', { name: 'Add allowed message' })).toHaveLength(1);
   });

@@ -3,7 +3,8 @@ import { SelectableValue } from '@grafana/data';
 import { Alert, FieldSet, InlineField, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import { baseUrlProblem, pathPatternProblem, pathProblem, schemeOf } from '../../http/path';
-import { FEED_LIMITS, SecureField } from '../../types';
+import { FEED_LIMITS, HTTP_IDLE_TIMEOUT_BOUNDS, SecureField } from '../../types';
+import { NumberField, NumberFieldValue } from '../NumberField';
 import { StringListEditor } from '../StringListEditor';
 import { AllowedTargets, HistoryAndLimits, LABEL_WIDTH, SecretField, SettingField, TlsSettings } from './FeedParts';
 import { HeadersEditor } from './HeadersEditor';
@@ -80,6 +81,19 @@ function StreamConfig({ flavour, ...props }: ConfigProps & { flavour: Flavour })
           validate={(text) => (text.trim() === '' ? undefined : baseUrlProblem(text, flavour.schemes, flavour.example))}
           onCommit={(url) => editor.setJson({ url })}
         />
+        {flavour.source === 'http' && (
+          <NumberField
+            id={id('idleTimeoutSeconds')}
+            label="Idle timeout (s)"
+            labelWidth={LABEL_WIDTH}
+            tooltip="How long a stream may send nothing at all (no event, line or comment) before Pulse opens it again, resuming Server-Sent Events with Last-Event-ID: a server that hangs without closing the connection is noticed. Set it above the longest quiet spell of your streams; 0 waits for ever."
+            bounds={HTTP_IDLE_TIMEOUT_BOUNDS}
+            value={jsonData.idleTimeoutSeconds}
+            onCommit={(value: NumberFieldValue) =>
+              editor.setJson({ idleTimeoutSeconds: typeof value === 'number' ? value : undefined })
+            }
+          />
+        )}
       </FieldSet>
 
       <Authentication editor={editor} id={id} />

@@ -49,6 +49,12 @@ type Options struct {
 	// MaxRedirects is how many redirects within the base URL's scheme,
 	// host and port a request follows. Zero means DefaultMaxRedirects (5).
 	MaxRedirects int
+	// IdleTimeout is how long a stream may send nothing at all (no event,
+	// line, comment or keep-alive byte) before its request is ended and
+	// made again, a Server-Sent Events stream resuming with Last-Event-ID.
+	// Zero or less means no limit. NewSource sets it from the data
+	// source's idleTimeoutSeconds when it is zero.
+	IdleTimeout time.Duration
 	// MaxLineBytes and MaxEventBytes bound a line and a Server-Sent
 	// Event's data (SSEOptions, NDJSONOptions); zero means 1 MiB each.
 	MaxLineBytes, MaxEventBytes int

@@ -11,7 +11,8 @@ const Name = "http"
 
 // NewSource is the source.Factory of HTTP stream data sources: it reads
 // the connection settings (web.ParseSettings with the schemes http and
-// https) and the shared feed settings (feed.ParseSettings), makes the data
+// https), its idleTimeoutSeconds (Options.IdleTimeout) and the shared feed
+// settings (feed.ParseSettings), makes the data
 // source's Client, and serves queries and channels from it through a
 // feed.Feed. A query names a path under the data source's URL in "path"
 // (required; "/" is the base when the base ends with "/" or has no path,
@@ -32,6 +33,13 @@ func open(s source.Settings, o Options) (source.Source, error) {
 	settings, err := web.ParseSettings(s.JSONData, s.Secure, "http", "https")
 	if err != nil {
 		return nil, err
+	}
+	idle, err := parseIdleTimeout(s.JSONData)
+	if err != nil {
+		return nil, err
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = idle
 	}
 	return feed.Open(s, Name, o.Logger, func(logger feed.Logger) (feed.Upstream, feed.Options, error) {
 		o.Logger = logger

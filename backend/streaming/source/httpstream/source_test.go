@@ -158,6 +158,58 @@ var _ = Describe("The HTTP source", func() {
 		Expect(h.Get("Authorization")).To(Equal("Bearer " + secretToken))
 	})
 
+	Describe("a server that falls silent without closing the connection", func() {
+		// silent answers each request with the event after its
+		// Last-Event-ID, then sends nothing more, keeping the connection
+		// open; requests gets each request's Last-Event-ID.
+		silent := func(requests chan<- string) *httptest.Server {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				id := r.Header.Get("Last-Event-ID")
+				requests <- id
+				n := 1
+				if id != "" {
+					last, err := strconv.Atoi(id)
+					Expect(err).NotTo(HaveOccurred())
+					n = last + 1
+				}
+				sseHeaders(w)
+				fmt.Fprintf(w, "id: %d\ndata: {\"n\": %d}\n\n", n, n)
+				flush(w)
+				hold(r)
+			}))
+			DeferCleanup(srv.Close)
+			return srv
+		}
+
+		It("is asked again after idleTimeoutSeconds, resuming with Last-Event-ID, and the log says why", func() {
+			requests := make(chan string, 100)
+			srv := silent(requests)
+			src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL, "idleTimeoutSeconds": 1}, nil)
+			rec := streamQuery(src, map[string]any{"path": "quiet"})
+			Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal(numbers(1, 3)))
+			Expect(requests).To(Receive(Equal("")))
+			Expect(requests).To(Receive(Equal("1")))
+			Expect(requests).To(Receive(Equal("2")))
+			Expect(logs.All()).To(ContainSubstring("sent nothing for 1s (the data source's idleTimeoutSeconds); opening it again"))
+		})
+
+		It("is waited for as long as it takes with idleTimeoutSeconds 0", func() {
+			requests := make(chan string, 100)
+			srv := silent(requests)
+			src, _ := openHTTP(fastOptions(logs), map[string]any{"url": srv.URL, "idleTimeoutSeconds": 0}, nil)
+			rec := streamQuery(src, map[string]any{"path": "quiet"})
+			Eventually(func() []string { return rec.Values("n") }).WithTimeout(long).Should(Equal([]string{"1"}))
+			Consistently(requests).WithTimeout(2500 * time.Millisecond).Should(HaveLen(1))
+		})
+
+		It("refuses an idleTimeoutSeconds out of bounds, naming it", func() {
+			for _, v := range []string{"-1", "86401", "1.5", `"60"`} {
+				_, err := httpstream.NewSource(source.Settings{UID: "idle", JSONData: []byte(`{"source":"http","url":"http://127.0.0.1:1","idleTimeoutSeconds":` + v + `}`)})
+				Expect(err).To(MatchError(ContainSubstring("idleTimeoutSeconds")), v)
+			}
+		})
+	})
+
 	It("resumes from Last-Event-ID after the server drops the connection mid-event: every row once, in order", func() {
 		const total = 120
 		var mu sync.Mutex

@@ -146,7 +146,9 @@ func (s *subscription) report(a attempt, wait time.Duration) {
 
 // attempt makes one request and reads its stream to its end.
 func (s *subscription) attempt() attempt {
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodGet, s.u.String(), nil)
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.u.String(), nil)
 	if err != nil { // cannot happen: Resolve made the URL
 		return attempt{err: fmt.Errorf("cannot make a request for %s: %w", s.where, err)}
 	}
@@ -182,13 +184,22 @@ func (s *subscription) attempt() attempt {
 	defer s.up.Store(false)
 	a := attempt{opened: true}
 	opened := time.Now()
+	body := io.Reader(rsp.Body)
+	var idle *idleWatch
+	if d := s.c.o.IdleTimeout; d > 0 {
+		idle = watchIdle(rsp.Body, d, cancel)
+		body = idle
+	}
 	if format == FormatSSE {
-		a.received, err = s.readSSE(rsp.Body)
+		a.received, err = s.readSSE(body)
 	} else {
-		a.received, err = s.readNDJSON(rsp.Body)
+		a.received, err = s.readNDJSON(body)
 	}
 	a.complete = errors.Is(err, io.EOF) && time.Since(opened) < shortResponse
 	a.err = s.ended(err)
+	if idle != nil && idle.close() && s.ctx.Err() == nil {
+		a.err = fmt.Errorf("the stream at %s sent nothing for %s (the data source's idleTimeoutSeconds); opening it again", s.where, s.c.o.IdleTimeout)
+	}
 	return a
 }
 
