@@ -44,15 +44,17 @@ type Decoder struct {
 	stats DecodeStats
 
 	// Scratch, reused from payload to payload.
-	name     []byte            // the name of the value being read
-	names    map[string]string // field names seen lately, interned
-	arena    []byte            // the bytes of the payload's string values
-	values   []pendingValue    // the payload's values, row after row
-	rows     []pendingRow
-	seen     map[string]int // the current row's names, once it is wide
-	seenUsed bool
-	skip     gjson.Result // the value the row's time was read from
-	skipSet  bool
+	name  []byte            // the name of the value being read
+	names map[string]string // field names seen lately, interned
+	// lastNames are the names of the last payload's values, in order.
+	lastNames []string
+	arena     []byte         // the bytes of the payload's string values
+	values    []pendingValue // the payload's values, row after row
+	rows      []pendingRow
+	seen      map[string]int // the current row's names, once it is wide
+	seenUsed  bool
+	skip      gjson.Result // the value the row's time was read from
+	skipSet   bool
 }
 
 // pendingValue is a value read but not yet returned: a string's bytes are in
@@ -213,6 +215,12 @@ func (d *Decoder) finish(rows []Row) []Row {
 		}
 	}
 	d.stats.Rows += int64(len(d.rows))
+	if len(d.values) <= maxLastNames {
+		d.lastNames = d.lastNames[:0]
+		for _, p := range d.values {
+			d.lastNames = append(d.lastNames, p.name)
+		}
+	}
 	// Keep the scratch space of usual payloads; let an unusual one's go.
 	d.arena = reuse(d.arena, 64<<10)
 	d.values = reuse(d.values, 4096)
@@ -224,6 +232,9 @@ func (d *Decoder) finish(rows []Row) []Row {
 	d.skip, d.skipSet = gjson.Result{}, false
 	return rows
 }
+
+// maxLastNames bounds the names a Decoder keeps of the last payload.
+const maxLastNames = 256
 
 // reuse empties s, or drops it when it grew past limit.
 func reuse[T any](s []T, limit int) []T {

@@ -152,6 +152,13 @@ func (d *Decoder) find(start int) int {
 // while it is in the decoder's cache: a steady stream allocates no names,
 // and rows hold no part of their payload.
 func (d *Decoder) intern() string {
+	// A steady stream's payloads have the same names in the same order:
+	// the name of the value before at this place is a quicker match than
+	// the cache. (It is a name intern returned, valid UTF-8: a name that
+	// is not goes to the cache.)
+	if i := len(d.values); i < len(d.lastNames) && d.lastNames[i] == string(d.name) {
+		return d.lastNames[i]
+	}
 	if s, ok := d.names[string(d.name)]; ok {
 		return s
 	}
