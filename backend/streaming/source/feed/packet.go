@@ -132,7 +132,7 @@ func (l *layout) dataPacket(entries []history.Entry) (packet []byte, ok bool) {
 				if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
 					return nil, false
 				}
-				stream.WriteFloat64(v.Num)
+				writeNumber(stream, v.Num)
 			case jsonframe.TypeBool:
 				if v.Type != jsonframe.TypeBool {
 					stream.WriteNil()
@@ -171,6 +171,21 @@ func (l *layout) dataPacket(entries []history.Entry) (packet []byte, ok bool) {
 	// The sender may keep the packet: it gets a copy, and the buffer
 	// serves the next frame.
 	return append([]byte(nil), stream.Buffer()...), true
+}
+
+// maxExactInt is 2^53: every integer of smaller magnitude is a float64.
+const maxExactInt = 1 << 53
+
+// writeNumber writes a finite v as stream.WriteFloat64 does, the shortest
+// decimal that reads back as v: for an integer of magnitude below 2^53 that
+// is its digits (a shorter one would be another integer, at least one
+// away), which are quicker to write as an integer (but -0 is written "-0").
+func writeNumber(stream *jsoniter.Stream, v float64) {
+	if v == math.Trunc(v) && v > -maxExactInt && v < maxExactInt && (v != 0 || !math.Signbit(v)) {
+		stream.WriteInt64(int64(v))
+		return
+	}
+	stream.WriteFloat64(v)
 }
 
 // zeroUnix is the zero time (January 1, year 1, UTC) in Unix seconds.

@@ -20,7 +20,7 @@ import (
 func randomEntries(r *rand.Rand, n int) []history.Entry {
 	names := []string{"v", "sent", "on", "label", "x.y"}
 	strs := []string{"", "plain", `<b>&"quoted"</b>`, "tab\tnew\nline", "é ✓ 😀", "\u2028\u2029", "\\back\\slash", "\x01\x1f"}
-	nums := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-7, 1.5e-6, 123456789, 1e21, 1e20, -2.5e-9, 1795521600123456789, math.MaxFloat64, math.SmallestNonzeroFloat64}
+	nums := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-7, 1 << 53, 1<<53 - 1, -(1 << 53), 1<<53 + 2, 1e15, 1e16, 1e17, 1.5e-6, 123456789, 1e21, 1e20, -2.5e-9, 1795521600123456789, math.MaxFloat64, math.SmallestNonzeroFloat64}
 	series := []string{"a/1", "b/2"}
 	base := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 	entries := make([]history.Entry, n)
@@ -37,7 +37,7 @@ func randomEntries(r *rand.Rand, n int) []history.Entry {
 		var fields []jsonframe.Field
 		for _, name := range names {
 			var v jsonframe.Value
-			switch r.IntN(7) {
+			switch r.IntN(8) {
 			case 0:
 				continue
 			case 1:
@@ -48,6 +48,12 @@ func randomEntries(r *rand.Rand, n int) []history.Entry {
 				v = jsonframe.String(strs[r.IntN(len(strs))])
 			case 4:
 				v = jsonframe.Number(r.NormFloat64() * math.Pow(10, float64(r.IntN(30)-10)))
+			case 5:
+				// Integers, around 2^53 too, where they stop being exact.
+				v = jsonframe.Number(float64(r.Int64N(1<<55) - 1<<54))
+				if r.IntN(2) == 0 {
+					v = jsonframe.Number(float64(r.Int64N(2001) - 1000))
+				}
 			default:
 				v = jsonframe.Number(nums[r.IntN(len(nums))])
 			}
