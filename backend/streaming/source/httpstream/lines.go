@@ -196,8 +196,18 @@ func (l *lineReader) finish(line []byte, n int64, last byte, terminated bool) ([
 
 // index is the position of the first line end in b, or -1.
 func (l *lineReader) index(b []byte) int {
-	if l.crEnds {
-		return bytes.IndexAny(b, "\r\n")
+	i := bytes.IndexByte(b, '\n')
+	if !l.crEnds {
+		return i
 	}
-	return bytes.IndexByte(b, '\n')
+	// The first CR, if one comes before that LF: two quick scans rather
+	// than IndexAny's byte by byte.
+	before := b
+	if i >= 0 {
+		before = b[:i]
+	}
+	if j := bytes.IndexByte(before, '\r'); j >= 0 {
+		return j
+	}
+	return i
 }
