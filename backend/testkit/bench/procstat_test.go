@@ -24,6 +24,32 @@ var _ = Describe("/proc parsing", func() {
 		}
 	})
 
+	It("reads a thread's run time in nanoseconds from its schedstat, and refuses what is not one", func() {
+		Expect(bench.ParseSchedstat("4624914 0 1\n")).To(Equal(4624914 * time.Nanosecond))
+		for _, bad := range []string{"", "\n", "x 0 1", "-5 0 1"} {
+			_, err := bench.ParseSchedstat(bad)
+			Expect(err).To(HaveOccurred(), bad)
+		}
+	})
+
+	It("measures a process's CPU finer than the 10 ms ticks of /proc/<pid>/stat", func() {
+		if runtime.GOOS != "linux" {
+			_, err := bench.ProcessCPU(os.Getpid())
+			Expect(err).To(MatchError(bench.ErrNotLinux))
+			return
+		}
+		before, err := bench.ProcessCPU(os.Getpid())
+		Expect(err).NotTo(HaveOccurred())
+		// Burn about 2 ms of CPU on this goroutine: a fifth of a tick.
+		start := time.Now()
+		for time.Since(start) < 2*time.Millisecond {
+		}
+		after, err := bench.ProcessCPU(os.Getpid())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after-before).To(BeNumerically(">", 0), "a whole tick would be needed to see anything otherwise")
+		Expect(after - before).To(BeNumerically("<", time.Second))
+	})
+
 	It("reads VmRSS in bytes from a status file", func() {
 		status := "Name:\tgpx_pulse\nVmPeak:\t 1300000 kB\nVmRSS:\t   20480 kB\nThreads:\t12\n"
 		Expect(bench.ParseVmRSS(status)).To(Equal(int64(20480 * 1024)))

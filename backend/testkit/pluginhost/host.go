@@ -66,8 +66,9 @@ const standaloneEnvPrefix = "GF_PLUGIN_GRPC_ADDRESS_"
 // Start runs the plugin binary as Grafana does: go-plugin with the SDK's
 // handshake, gRPC only, and the plugin set Grafana uses (protocol version 2).
 // It returns once the handshake is done and the diagnostics, data and stream
-// clients are dispensed. Cancelling ctx stops a start in progress; it does
-// not stop a started plugin (Close does).
+// clients are dispensed. Cancelling ctx ends a start in progress at once,
+// and the process is killed when its start is over; it does not stop a
+// started plugin (Close does).
 func Start(ctx context.Context, opts Options) (*Host, error) {
 	if opts.Binary == "" {
 		return nil, errors.New("pluginhost: Options.Binary is empty")
@@ -82,6 +83,9 @@ func Start(ctx context.Context, opts Options) (*Host, error) {
 	stderr := opts.Stderr
 	if stderr == nil {
 		stderr = io.Discard
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("starting the plugin %s: %w", opts.Binary, err)
 	}
 	cmd := exec.Command(opts.Binary)
 	cmd.Env = pluginEnv(os.Environ(), opts.Env)
@@ -115,7 +119,14 @@ func Start(ctx context.Context, opts Options) (*Host, error) {
 		}
 		return s.host, nil
 	case <-ctx.Done():
-		client.Kill()
+		// Kill now would wait for the start under way (go-plugin holds its
+		// lock until the handshake is done), or, when the start has not
+		// launched the process yet, find nothing to kill and let the
+		// process outlive the host: kill it once the start is over.
+		go func() {
+			<-done
+			client.Kill()
+		}()
 		return nil, fmt.Errorf("starting the plugin %s: %w", opts.Binary, ctx.Err())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
@@ -42,9 +43,55 @@ var _ = Describe("Start", func() {
 		Expect(host.Exited()).To(BeTrue())
 	}, SpecTimeout(5*time.Minute))
 
+	It("leaves no plugin process behind when its context ends before or during the start", Label("build"), func(ctx SpecContext) {
+		built, err := pluginhost.Locate(ctx, pluginhost.BuildOptions{OutputDir: GinkgoT().TempDir()})
+		Expect(err).NotTo(HaveOccurred())
+		// A copy of its own, so that no other spec's plugin counts.
+		binary := filepath.Join(GinkgoT().TempDir(), "gpx_cancelled_start")
+		raw, err := os.ReadFile(built)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(binary, raw, 0o755)).To(Succeed())
+
+		for _, after := range []time.Duration{-1, 0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond} {
+			startCtx, cancel := context.WithCancel(ctx)
+			if after < 0 {
+				cancel()
+			} else {
+				time.AfterFunc(after, cancel)
+			}
+			host, err := pluginhost.Start(startCtx, pluginhost.Options{Binary: binary, LogOutput: GinkgoWriter})
+			if err == nil {
+				host.Close() // the start won the race
+			} else {
+				Expect(err).To(MatchError(context.Canceled), "cancelled after %s", after)
+			}
+			cancel()
+		}
+		Eventually(func() []int { return processesOf(binary) }).WithTimeout(30 * time.Second).Should(BeEmpty())
+	}, SpecTimeout(5*time.Minute))
+
 	It("uses the binary PULSE_PLUGIN_BINARY names", func(ctx SpecContext) {
 		GinkgoT().Setenv(pluginhost.BinaryEnv, "/nonexistent/gpx")
 		_, err := pluginhost.Locate(ctx, pluginhost.BuildOptions{})
 		Expect(err).To(MatchError(ContainSubstring("/nonexistent/gpx")))
 	})
 })
+
+// processesOf are the ids of the running processes whose executable is
+// binary, from /proc.
+func processesOf(binary string) []int {
+	GinkgoHelper()
+	entries, err := os.ReadDir("/proc")
+	Expect(err).NotTo(HaveOccurred())
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == binary {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
