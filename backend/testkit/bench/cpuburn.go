@@ -27,7 +27,7 @@ func LastBusy(samples []CPUSample, from time.Time, share float64) (time.Time, bo
 		if begin.Before(from) {
 			begin = from
 		}
-		// CPU time is counted in ticks; all of the interval's counts
+		// CPU time may be counted in ticks; all of the interval's counts
 		// against what is left of it after from.
 		span := cur.At.Sub(begin)
 		if span > 0 && float64(cur.CPU-prev.CPU) > share*float64(span) {

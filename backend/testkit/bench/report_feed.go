@@ -133,7 +133,7 @@ func (r Report) feedSection(f FeedRun) string {
 		"its channels are admitted and started as Grafana does, `SubscribeStream` then `RunStream`, each on a query `%s`, whose channel path the plugin's own QueryData answer is checked against first. "+
 		"The **reference** is a stream handler kept in the benchmark's reference plugin (`bench/refplugin`, `FeedReference`) that works like the simple streaming plugins for this protocol, the WebSocket data sources of today among them: "+
 		"%s, and for every message, at once, one frame (a time field, the arrival, and one field per top-level numeric JSON key) sent with its schema (`data.IncludeAll`) through the SDK's StreamSender: no batching. "+
-		"Each message is `{\"sent\":<publish time, Unix ns>,\"v\":<n>}`. Plugin CPU is the plugin process's user and system time (`/proc/<pid>/stat`). "+
+		"Each message is `{\"sent\":<publish time, Unix ns>,\"v\":<n>}`. Plugin CPU is the plugin process's user and system time (the sum of its threads' run times in `/proc/<pid>/task/*/schedstat`, in nanoseconds). "+
 		"Each side runs in a process of its own, started for this section. The machine's other work adds noise to every figure; each comparison is between figures of the same run.\n\n",
 		feedServerText(f.Source), f.Source.PulseSource(), query, feedReaderText(f.Source))
 

@@ -269,7 +269,7 @@ func (r Report) mqttSection() string {
 		"and every 100 ms one frame built from that slice (a time field and one field per top-level numeric JSON key) sent with its schema (`data.IncludeAll`) through the SDK's StreamSender, then a new slice. " +
 		"Pulse's connection is paho.mqtt.golang in MQTT 3.1.1 too (it subscribes with QoS 1). " +
 		"Messages are published at QoS 0, so both sides receive them at QoS 0; each is `{\"sent\":<publish time, Unix ns>,\"v\":<n>}`. " +
-		"Plugin CPU is the plugin process's user and system time (`/proc/<pid>/stat`); resident memory is `VmRSS`. " +
+		"Plugin CPU is the plugin process's user and system time (the sum of its threads' run times in `/proc/<pid>/task/*/schedstat`, in nanoseconds); resident memory is `VmRSS`. " +
 		"The machine's other work adds noise to every figure; each comparison is between figures of the same run.\n\n")
 
 	if len(m.Saturation) > 0 {

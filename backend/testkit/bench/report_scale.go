@@ -75,7 +75,7 @@ func (r Report) scaleSection() string {
 		"which creates its data source instance (settings `%s`, the most streams a data source may run; the plugin process's own cap is 10 000 too); after %s its resident memory (`VmRSS` in `/proc/<pid>/status`) is the baseline. "+
 		"Then the host opens that many `RunStream` calls over the one gRPC connection, each on its own 1 Hz channel (`v1/counter/r=<i>`), "+
 		"and reads every packet, counting its rows. Once every channel has sent its first frame and %s more have passed, "+
-		"the plugin's CPU time (user + system, `/proc/<pid>/stat`) is taken over %s and its resident memory sampled every second; "+
+		"the plugin's CPU time (user + system: its threads' run times in `/proc/<pid>/task/*/schedstat`) is taken over %s and its resident memory sampled every second; "+
 		"every channel sends on the whole second, and the window runs from half a second past one to half a second past another, so it holds exactly one send per channel and second. "+
 		"Memory per channel is the largest sample less the baseline, over the channels (KB of 1 000 bytes). "+
 		"The targets apply at %s channels; at fewer channels the per-channel figure is mostly the noise of a garbage-collected heap. "+

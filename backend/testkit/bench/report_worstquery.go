@@ -135,7 +135,7 @@ func (r Report) worstQuerySection() string {
 		"It goes to a fresh plugin process (the real binary) %s after a health check made its data source instance; "+
 		"the plugin's resident memory (`VmRSS`) then is its idle level, and its peak (`VmHWM` in `/proc/<pid>/status`, read every %s) until the answer came "+
 		"gives the growth (MB of 1 000 000 bytes). The host accepts answers of up to %s (gRPC's default is 4 MiB). "+
-		"The same request then goes to another fresh process, whose client cancels it after %s; the plugin's CPU time (`/proc/<pid>/stat`) "+
+		"The same request then goes to another fresh process, whose client cancels it after %s; the plugin's CPU time (its threads' run times in `/proc/<pid>/task/*/schedstat`) "+
 		"is read every %s until it has used no more than a quarter of a core in any interval for %s: the plugin is busy until the end of the last interval that it used more. "+
 		"Either run is stopped, and the plugin killed, once the plugin's resident memory passes %s or %s have passed.\n\n",
 		w.Queries, WorstQueryModel, spanName(w), FormatCount(WorstMaxDataPoints), FormatSpan(o.Settle), FormatSpan(o.Sample),
