@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/pulse-datasource/pulse/backend/streaming"
 	"github.com/pulse-datasource/pulse/backend/streaming/source"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 )
 
 // handlerUpstream is an Upstream whose one subscription's handler the
@@ -43,15 +43,6 @@ func (s *countingSender) SendBytes(p []byte) error {
 	s.packets++
 	s.bytes += len(p)
 	return nil
-}
-
-// cpuTime is the process's user and system time.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkFeedStream is the per-message path of a push source at
@@ -97,7 +88,7 @@ func BenchmarkFeedStream(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime(b)
+	cpu := feedtest.CPUTime(b)
 	n := 0
 	for b.Loop() {
 		handle(feed.Message{Series: "/bench", Payload: payloads[n%len(payloads)], Arrival: time.Now()})
@@ -111,5 +102,5 @@ func BenchmarkFeedStream(b *testing.B) {
 	if sent := testutil.ToFloat64(m.Rows); sent < float64(n) {
 		b.Fatalf("the stream sent %v rows of %d", sent, n)
 	}
-	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(n), "cpu-ns/op")
+	b.ReportMetric(float64(feedtest.CPUTime(b)-cpu)/float64(n), "cpu-ns/op")
 }

@@ -5,12 +5,11 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pulse-datasource/pulse/backend/streaming/source/feed"
+	"github.com/pulse-datasource/pulse/backend/streaming/source/feed/feedtest"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/web"
 	"github.com/pulse-datasource/pulse/backend/streaming/source/websocket"
 )
@@ -55,36 +54,5 @@ func BenchmarkReceive(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	var got atomic.Int64
-	all := make(chan struct{})
-	want := int64(b.N)
-	sub, err := c.Subscribe(feed.Subscription{Target: "/bench"}, func(feed.Message) {
-		if got.Add(1) == want {
-			close(all)
-		}
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sub.Unsubscribe()
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu := cpuTime(b)
-	start <- b.N
-	select {
-	case <-all:
-	case <-time.After(time.Minute):
-		b.Fatalf("%d messages of %d arrived", got.Load(), b.N)
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the process's user and system time.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	feedtest.BenchReceive(b, c, feed.Subscription{Target: "/bench"}, start)
 }
