@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,12 +72,7 @@ func (r *readers) add(next uint64) *cursor {
 // remove forgets a stream that ended.
 func (r *readers) remove(c *cursor) {
 	r.mu.Lock()
-	if i := slices.Index(r.cursors, c); i >= 0 {
-		last := len(r.cursors) - 1
-		r.cursors[i] = r.cursors[last]
-		r.cursors[last] = nil
-		r.cursors = r.cursors[:last]
-	}
+	r.cursors = removeSwapped(r.cursors, c)
 	r.wakeLocked()
 	r.mu.Unlock()
 }

@@ -219,12 +219,7 @@ func (t *tap) listen() (<-chan struct{}, func()) {
 	t.lmu.Unlock()
 	return c, func() {
 		t.lmu.Lock()
-		if i := slices.Index(t.listeners, c); i >= 0 {
-			last := len(t.listeners) - 1
-			t.listeners[i] = t.listeners[last]
-			t.listeners[last] = nil
-			t.listeners = t.listeners[:last]
-		}
+		t.listeners = removeSwapped(t.listeners, c)
 		t.lmu.Unlock()
 	}
 }
@@ -311,4 +306,18 @@ func (t *tap) isReady() bool {
 	default:
 		return false
 	}
+}
+
+// removeSwapped removes the first v from s, moving the last element into
+// its place (order does not matter to the callers) and clearing the slot
+// it left, so that the backing array holds on to nothing removed.
+func removeSwapped[T comparable](s []T, v T) []T {
+	i := slices.Index(s, v)
+	if i < 0 {
+		return s
+	}
+	last := len(s) - 1
+	var zero T
+	s[i], s[last] = s[last], zero
+	return s[:last]
 }
