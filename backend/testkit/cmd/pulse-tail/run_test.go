@@ -90,6 +90,22 @@ func (w *closingWriter) Write(p []byte) (int, error) {
 	return w.Buffer.Write(p)
 }
 
+// interruptingWriter takes every write and calls interrupt, as a Ctrl-C
+// would, once a line that starts with after was written.
+type interruptingWriter struct {
+	bytes.Buffer
+	after     string
+	interrupt context.CancelFunc
+}
+
+func (w *interruptingWriter) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	if bytes.HasPrefix(p, []byte(w.after)) {
+		w.interrupt()
+	}
+	return n, err
+}
+
 // section is the start of a section line.
 const section = "— "
 
@@ -184,8 +200,20 @@ var _ = Describe("pulse-tail with the built plugin", Ordered, Label("build"), fu
 		Eventually(done).WithContext(ctx).Should(Receive(&code))
 		Expect(code).To(Equal(0))
 		Expect(errOut.String()).To(BeEmpty())
-		Expect(string(out.Contents())).To(MatchRegexp(section + `stopped: \d+ frames, \d+ rows streamed —\n$`))
+		Expect(string(out.Contents())).To(MatchRegexp(section + `stopped: \d+ frames?, \d+ rows? streamed —\n$`))
 		gone(pluginPid(string(out.Contents())))
+	}, SpecTimeout(time.Minute))
+
+	It("says it stopped when interrupted just as the stream is asked for, before any row", func(ctx SpecContext) {
+		tailCtx, interrupt := context.WithCancel(ctx)
+		defer interrupt()
+		out := &interruptingWriter{after: section + "streaming ", interrupt: interrupt}
+		var errOut bytes.Buffer
+		code := tail(tailCtx, []string{"-binary", binary, "-query", `{"kind":"counter","stepMs":100}`}, env{}.get, out, &errOut)
+		Expect(code).To(Equal(0))
+		Expect(errOut.String()).To(BeEmpty())
+		Expect(out.String()).To(MatchRegexp(section + `streaming v1/counter/s=100 until Ctrl-C —\n` + section + `stopped: 0 frames, 0 rows streamed —\n$`))
+		gone(pluginPid(out.String()))
 	}, SpecTimeout(time.Minute))
 
 	DescribeTable("stops, with 0 and the plugin stopped, when stdout's reader goes away (pulse-tail | head)",
@@ -222,7 +250,7 @@ var _ = Describe("pulse-tail with the built plugin", Ordered, Label("build"), fu
 		session.Interrupt()
 		Eventually(session).WithContext(ctx).Should(gexec.Exit(0))
 		Expect(string(session.Err.Contents())).To(BeEmpty())
-		Expect(string(session.Out.Contents())).To(MatchRegexp(section + `stopped: \d+ frames, \d+ rows streamed —\n$`))
+		Expect(string(session.Out.Contents())).To(MatchRegexp(section + `stopped: \d+ frames?, \d+ rows? streamed —\n$`))
 		gone(pluginPid(string(session.Out.Contents())))
 	}, SpecTimeout(5*time.Minute))
 })
