@@ -286,33 +286,35 @@ func follow(ctx context.Context, host *pluginhost.Host, ds pluginhost.Instance, 
 		v.section("streaming %s until Ctrl-C", path)
 	}
 	var frames, rows int
-	// ended says how the stream ended when err ended it: by Ctrl-C or the
-	// duration, which is a normal end at any moment, even before the plugin
-	// took the call; or by a failure, which asking for the stream returns
-	// as it is and receiving wraps.
-	ended := func(err error, asking bool) error {
+	// stopped says whether Ctrl-C or the duration ended the stream, which is
+	// a normal end at any moment, even before the plugin took the call, and
+	// if so prints how it ended.
+	stopped := func() bool {
 		switch {
 		case ctx.Err() != nil:
 			v.section("stopped: %s, %s streamed", count(frames, "frame"), count(rows, "row"))
-			return nil
 		case streamCtx.Err() != nil:
 			v.section("%s elapsed: %s, %s streamed", duration, count(frames, "frame"), count(rows, "row"))
-			return nil
-		case asking:
-			return err
 		default:
-			return fmt.Errorf("the plugin ended the stream after %d frames: %w", frames, err)
+			return false
 		}
+		return true
 	}
 	stream, err := host.RunStream(streamCtx, ds.RunStreamRequest(path))
 	if err != nil {
-		return ended(err, true)
+		if stopped() {
+			return nil
+		}
+		return err
 	}
 	headerShown := false
 	for {
 		raw, err := stream.Recv()
 		if err != nil {
-			return ended(err, false)
+			if stopped() {
+				return nil
+			}
+			return fmt.Errorf("the plugin ended the stream after %d frames: %w", frames, err)
 		}
 		p, err := decoder.Decode(raw)
 		if err != nil {
