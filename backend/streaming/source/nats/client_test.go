@@ -136,13 +136,8 @@ var _ = Describe("The client", func() {
 		Expect(err).NotTo(HaveOccurred())
 		for name, creds := range map[string]string{"expired": s.ExpiredCreds, "revoked": s.RevokedCreds, "untrusted": untrusted} {
 			By(name)
-			lines := &feedtest.Lines{}
-			o := fastOptions
-			o.Logger = lines
-			c, err := nats.New(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)}, o)
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(c.Close)
-			err = c.Health(feedtest.ContextFor(20 * time.Second))
+			c, lines := newLoggedClient(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)})
+			err := c.Health(feedtest.ContextFor(20 * time.Second))
 			Expect(err).To(MatchError(ContainSubstring("NATS at "+s.URL()+": the server refused the credentials (authorization violation)")), name)
 			Expect(err).To(MatchError(ContainSubstring("check credentials")), name)
 			if name == "expired" {
@@ -170,12 +165,7 @@ var _ = Describe("The client", func() {
 		s := ownServer(natstest.Config{Auth: natstest.AuthOperator, NoJetStream: true})
 		creds, err := s.CredsExpiring(time.Now().Add(4 * time.Second))
 		Expect(err).NotTo(HaveOccurred())
-		lines := &feedtest.Lines{}
-		o := fastOptions
-		o.Logger = lines
-		c, err := nats.New(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)}, o)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(c.Close)
+		c, lines := newLoggedClient(nats.Settings{URL: s.URL(), AuthType: nats.AuthCredentials, Credentials: conf.Secret(creds)})
 		healthy(c)
 		Eventually(c.Stats).WithTimeout(20 * time.Second).Should(HaveField("Connected", false))
 		Eventually(func() int { return lines.Count("authentication expired") }).WithTimeout(20 * time.Second).Should(BeNumerically(">", 0))

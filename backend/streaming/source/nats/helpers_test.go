@@ -48,6 +48,19 @@ func newClient(s nats.Settings) *nats.Client {
 	return c
 }
 
+// newLoggedClient starts a client as newClient does, whose log lines the
+// spec reads.
+func newLoggedClient(s nats.Settings) (*nats.Client, *feedtest.Lines) {
+	GinkgoHelper()
+	lines := &feedtest.Lines{}
+	o := fastOptions
+	o.Logger = lines
+	c, err := nats.New(s, o)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(c.Close)
+	return c, lines
+}
+
 // collector keeps the messages a handler receives.
 type collector struct {
 	feedtest.Collector[nats.Message]
